@@ -1,0 +1,1 @@
+"""dprkrel: an offline, source-cited reference on North Korea's foreign relations."""

@@ -1,0 +1,5 @@
+"""`python -m dprkrel` runs the command-line tool."""
+
+from dprkrel.cli import main
+
+main()

@@ -1,0 +1,552 @@
+"""Read fact files into typed records, checking them strictly; never prints.
+
+YAML is composed into nodes (never constructed into Python objects, so no tag can run
+code), and the nodes are checked against the schema by hand. That way every problem
+carries its line and column, duplicate keys are seen instead of silently dropped, and a
+value YAML would coerce (an unquoted NO, a bare date) is caught where text is expected.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dprkrel import model, schema
+from dprkrel.dates import DateFormatError, PartialDate
+from dprkrel.errors import DataError, Problem
+from dprkrel.factbase import FactBase
+
+if TYPE_CHECKING:
+    from yaml.nodes import Node
+
+YAML = "tag:yaml.org,2002:"
+_STR, _SEQ, _MAP = YAML + "str", YAML + "seq", YAML + "map"
+_SCALAR_TAGS = {YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_LANG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+# What an unquoted scalar of each implicit type would silently become.
+_COERCED_AS = {
+    YAML + "bool": "a boolean",
+    YAML + "int": "an integer",
+    YAML + "float": "a number",
+    YAML + "null": "null",
+    YAML + "timestamp": "a date object",
+    YAML + "merge": "a merge key",
+    YAML + "value": "a value key",
+}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An id one record names, checked once every file is read."""
+
+    target: str
+    kinds: tuple[str, ...]
+    origin: model.Origin
+    record_id: str
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A record id as written, kept even when the record itself has problems."""
+
+    id: str
+    kind: str
+    origin: model.Origin
+
+
+@dataclass
+class _FileResult:
+    records: list[model.Record] = field(default_factory=list)
+    declarations: list[Declaration] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _Reader:
+    """Checks the nodes of one file against the schema and builds its records."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.result = _FileResult()
+        self.record_id: str | None = None
+        self.seen: set[int] = set()
+
+    # -- reporting -----------------------------------------------------------------
+
+    def origin(self, node: Node) -> model.Origin:
+        return model.Origin(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def problem(self, node: Node | None, message: str) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        column = node.start_mark.column + 1 if node is not None else None
+        self.result.problems.append(Problem(self.file, line, column, message, self.record_id))
+
+    # -- node shapes ---------------------------------------------------------------
+
+    def visit(self, node: Node) -> bool:
+        """False (with a problem) for an alias or a tag the fact files do not use."""
+        if id(node) in self.seen:
+            # The composer gives an alias the very node of its anchor: seeing a node twice
+            # means an alias, and refusing it keeps "billion laughs" files from expanding.
+            self.problem(node, "aliases (*name) are not allowed in fact files; write the value out")
+            return False
+        self.seen.add(id(node))
+        from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+        allowed = {ScalarNode: _SCALAR_TAGS, SequenceNode: {_SEQ}, MappingNode: {_MAP}}[type(node)]
+        if node.tag not in allowed:
+            self.problem(node, f"the tag {_short_tag(node.tag)} is not allowed in fact files")
+            return False
+        return True
+
+    def mapping(self, node: Node, what: str) -> list[tuple[str, Node, Node]] | None:
+        """The (key, key node, value node) items of a mapping, with duplicate keys reported."""
+        from yaml.nodes import MappingNode
+
+        if not self.visit(node):
+            return None
+        if not isinstance(node, MappingNode):
+            self.problem(node, f"{what} must be a mapping of keys to values, not {_describe(node)}")
+            return None
+        items: list[tuple[str, Node, Node]] = []
+        first_seen: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = self.key(key_node)
+            if key is None:
+                continue
+            if key in first_seen:
+                line = first_seen[key].start_mark.line + 1
+                self.problem(key_node, f"duplicate key '{key}' (first at line {line}); YAML would keep only the last")
+                continue
+            first_seen[key] = key_node
+            items.append((key, key_node, value_node))
+        return items
+
+    def key(self, node: Node) -> str | None:
+        from yaml.nodes import ScalarNode
+
+        if not self.visit(node):
+            return None
+        if not isinstance(node, ScalarNode):
+            self.problem(node, "a key must be plain text")
+            return None
+        if node.tag != _STR:
+            self.problem(node, f"the key {node.value!r} would be read as {_coerced(node)}; quote it or rename it")
+            return None
+        return str(node.value)
+
+    def sequence(self, node: Node, what: str) -> list[Node] | None:
+        from yaml.nodes import SequenceNode
+
+        if not self.visit(node):
+            return None
+        if not isinstance(node, SequenceNode):
+            self.problem(node, f"{what} must be a list, not {_describe(node)}")
+            return None
+        return list(node.value)
+
+    def scalar(self, node: Node, what: str) -> Any:
+        from yaml.nodes import ScalarNode
+
+        if not self.visit(node):
+            return None
+        if not isinstance(node, ScalarNode):
+            self.problem(node, f"{what} must be a single value, not {_describe(node)}")
+            return None
+        return node
+
+    # -- typed values --------------------------------------------------------------
+
+    def text(self, node: Node, what: str) -> str | None:
+        scalar = self.scalar(node, what)
+        if scalar is None:
+            return None
+        if scalar.tag != _STR:
+            self.problem(node, f"{what} must be text, but {scalar.value!r} would be read as {_coerced(scalar)}; quote it")
+            return None
+        if not scalar.value.strip():
+            self.problem(node, f"{what} must not be empty")
+            return None
+        return str(scalar.value)
+
+    def date(self, node: Node, what: str) -> PartialDate | None:
+        scalar = self.scalar(node, what)
+        if scalar is None:
+            return None
+        if scalar.tag != _STR:
+            self.problem(
+                node,
+                f"{what} must be a quoted date such as \"2013-10\"; unquoted, {scalar.value!r} "
+                f"would be read as {_coerced(scalar)}",
+            )
+            return None
+        try:
+            return PartialDate.parse(scalar.value)
+        except DateFormatError as error:
+            self.problem(node, f"{what}: {error}")
+            return None
+
+    def boolean(self, node: Node, what: str) -> bool | None:
+        scalar = self.scalar(node, what)
+        if scalar is None:
+            return None
+        if scalar.tag == YAML + "null":
+            return None
+        if scalar.tag == YAML + "bool" and scalar.value in ("true", "false"):
+            return bool(scalar.value == "true")
+        self.problem(node, f"{what} must be true, false or null, not {scalar.value!r}")
+        return None
+
+    def number(self, node: Node, what: str) -> float | None:
+        scalar = self.scalar(node, what)
+        if scalar is None:
+            return None
+        # Only plain decimals: YAML 1.1 would read 0755 as octal and 1:20 as base 60.
+        if scalar.tag not in (YAML + "int", YAML + "float") or not _NUMBER.fullmatch(scalar.value):
+            self.problem(node, f"{what} must be a plain decimal number, not {scalar.value!r}")
+            return None
+        if len(scalar.value) > 30:
+            self.problem(node, f"{what} has too many digits")
+            return None
+        return float(scalar.value)
+
+    def ident(self, node: Node, what: str) -> str | None:
+        value = self.text(node, what)
+        if value is None:
+            return None
+        if not _ID.fullmatch(value):
+            self.problem(node, f"{what} {value!r} must be lower-case letters, digits, '.', '_' and '-'")
+            return None
+        return value
+
+    def text_list(self, node: Node, what: str) -> tuple[str, ...] | None:
+        items = self.sequence(node, what)
+        if items is None:
+            return None
+        values = [self.text(item, f"each item of {what}") for item in items]
+        return tuple(value for value in values if value is not None)
+
+    def refs(self, node: Node, what: str, kinds: tuple[str, ...]) -> tuple[str, ...] | None:
+        items = self.sequence(node, what)
+        if items is None:
+            return None
+        values = [self.ref(item, f"each item of {what}", kinds) for item in items]
+        return tuple(value for value in values if value is not None)
+
+    def ref(self, node: Node, what: str, kinds: tuple[str, ...]) -> str | None:
+        value = self.ident(node, what)
+        if value is not None and self.record_id is not None:
+            self.result.references.append(Reference(value, kinds, self.origin(node), self.record_id))
+        return value
+
+    def names(self, node: Node, what: str) -> tuple[model.Name, ...] | None:
+        items = self.mapping(node, what)
+        if items is None:
+            return None
+        names = []
+        for lang, key_node, value_node in items:
+            if not _LANG.fullmatch(lang):
+                self.problem(key_node, f"{lang!r} is not a language tag such as en, es, ko or ko-Latn")
+                continue
+            text = self.text(value_node, f"the {lang} name")
+            if text is not None:
+                names.append(model.Name(lang, text))
+        return tuple(names)
+
+    def citation(self, node: Node, what: str) -> model.Citation | None:
+        values = self.fields(node, what, {"source": schema.Field("ref", True, ("source",)), "section": schema.Field("text", True)})
+        if values is None:
+            return None
+        return model.Citation(values["source"], values["section"])
+
+    def citations(self, node: Node, what: str) -> tuple[model.Citation, ...] | None:
+        items = self.sequence(node, what)
+        if items is None:
+            return None
+        if not items:
+            self.problem(node, f"{what} must name at least one source")
+            return None
+        citations = [self.citation(item, f"each item of {what}") for item in items]
+        return tuple(citation for citation in citations if citation is not None)
+
+    def date_claims(self, node: Node, what: str) -> tuple[model.DateClaim, ...] | None:
+        """A single date, or a list of claims when sources disagree."""
+        from yaml.nodes import SequenceNode
+
+        if not isinstance(node, SequenceNode):
+            value = self.date(node, what)
+            return None if value is None else (model.DateClaim(value),)
+        items = self.sequence(node, what)
+        if items is None:
+            return None
+        if len(items) < 2:
+            self.problem(node, f"{what}: a list of claims needs at least two; write a single date instead")
+            return None
+        claim_fields = {
+            "value": schema.Field("date", True),
+            "source": schema.Field("ref", True, ("source",)),
+            "section": schema.Field("text", True),
+            "note": schema.Field("text"),
+        }
+        claims = []
+        for item in items:
+            values = self.fields(item, f"each claim of {what}", claim_fields)
+            if values is not None:
+                citation = model.Citation(values["source"], values["section"])
+                claims.append(model.DateClaim(values["value"], citation, values.get("note")))
+        return tuple(claims)
+
+    def objects(self, node: Node, what: str, spec: schema.Field) -> tuple[Any, ...] | None:
+        items = self.sequence(node, what)
+        if items is None:
+            return None
+        assert spec.item_type is not None
+        built = []
+        for item in items:
+            values = self.fields(item, f"each item of {what}", spec.item)
+            if values is not None:
+                built.append(spec.item_type(**values))
+        return tuple(built)
+
+    def value(self, node: Node, name: str, spec: schema.Field) -> Any:
+        what = f"'{name}'"
+        match spec.type:
+            case "text":
+                text = self.text(node, what)
+                if text is not None and spec.choices and text not in spec.choices:
+                    self.problem(node, f"{what} must be one of {', '.join(spec.choices)}; not {text!r}")
+                    return None
+                return text
+            case "text_list":
+                return self.text_list(node, what)
+            case "id":
+                return self.ident(node, what)
+            case "date":
+                return self.date(node, what)
+            case "date_claims":
+                return self.date_claims(node, what)
+            case "bool_or_null":
+                return self.boolean(node, what)
+            case "number":
+                return self.number(node, what)
+            case "ref":
+                return self.ref(node, what, spec.ref_kinds)
+            case "ref_list":
+                return self.refs(node, what, spec.ref_kinds)
+            case "names":
+                return self.names(node, what)
+            case "citations":
+                return self.citations(node, what)
+            case "objects":
+                return self.objects(node, what, spec)
+        raise AssertionError(f"unknown field type {spec.type}")
+
+    def fields(self, node: Node, what: str, spec: dict[str, schema.Field]) -> dict[str, Any] | None:
+        """The checked values of a mapping; None if anything in it was wrong."""
+        items = self.mapping(node, what)
+        if items is None:
+            return None
+        before = len(self.result.problems)
+        values: dict[str, Any] = {}
+        for key, key_node, value_node in items:
+            if key not in spec:
+                self.problem(key_node, f"unknown key '{key}' in {what}; expected one of {', '.join(spec)}")
+                continue
+            value = self.value(value_node, key, spec[key])
+            if value is not None:
+                values[key] = value
+        present = {key for key, _, _ in items}
+        for name, field_spec in spec.items():
+            if field_spec.required and name not in present:
+                self.problem(node, f"missing required key '{name}' in {what}")
+        if len(self.result.problems) > before:
+            return None
+        return values
+
+    # -- records -------------------------------------------------------------------
+
+    def record(self, node: Node, section: schema.Section) -> None:
+        from yaml.nodes import MappingNode
+
+        self.record_id = _peek_id(node) if isinstance(node, MappingNode) else None
+        if self.record_id is not None:
+            kind = section.record_type.KIND
+            self.result.declarations.append(Declaration(self.record_id, kind, self.origin(node)))
+        what = f"a record of '{section.name}'"
+        values = self.fields(node, what, section.fields)
+        if values is not None:
+            values = {key: _frozen(value) for key, value in values.items()}
+            self.result.records.append(section.record_type(origin=self.origin(node), **values))
+        self.record_id = None
+
+    def document(self, node: Node | None) -> None:
+        if node is None:
+            self.problem(None, "the file holds no facts; expected a mapping with sections such as 'events'")
+            return
+        items = self.mapping(node, "a fact file")
+        if items is None:
+            return
+        for key, key_node, value_node in items:
+            if key in schema.TOP_LEVEL_FIELDS:
+                version = self.number(value_node, f"'{key}'")
+                if version is not None and version != schema.SCHEMA_VERSION:
+                    self.problem(value_node, f"schema_version {version:g} is not supported; this dprkrel reads {schema.SCHEMA_VERSION}")
+                continue
+            section = schema.SECTIONS_BY_NAME.get(key)
+            if section is None:
+                expected = ", ".join([*schema.SECTIONS_BY_NAME, *schema.TOP_LEVEL_FIELDS])
+                self.problem(key_node, f"unknown section '{key}'; expected one of {expected}")
+                continue
+            records = self.sequence(value_node, f"the section '{key}'")
+            for record_node in records or ():
+                self.record(record_node, section)
+
+
+def _peek_id(node: Node) -> str | None:
+    """The record's id, if it has a plain one, so problems inside the record can name it."""
+    for key_node, value_node in node.value:
+        if getattr(key_node, "value", None) == "id" and isinstance(getattr(value_node, "value", None), str):
+            return str(value_node.value)
+    return None
+
+
+def _frozen(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(YAML) :] if tag.startswith(YAML) else tag
+
+
+def _coerced(node: Node) -> str:
+    return _COERCED_AS.get(node.tag, f"type {_short_tag(node.tag)}")
+
+
+def _describe(node: Node) -> str:
+    from yaml.nodes import MappingNode, SequenceNode
+
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return f"the value {node.value!r}"
+
+
+def _compose(text: str, file: str, problems: list[Problem]) -> Node | None:
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        node: Node | None = yaml.compose(text, Loader=loader_class)
+        return node
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else None
+        column = mark.column + 1 if mark is not None else None
+        message = " ".join(part for part in (error.context, error.problem) if part)
+        problems.append(Problem(file, line, column, f"not valid YAML: {message}"))
+    except yaml.YAMLError as error:
+        problems.append(Problem(file, None, None, f"not valid YAML: {error}"))
+    return None
+
+
+def read_text(path: Path) -> str:
+    """The text of a fact file; raises DataError with one problem if it cannot be read."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError([Problem(name, None, None, "no such file")]) from None
+    except IsADirectoryError:
+        raise DataError([Problem(name, None, None, "is a directory, not a fact file")]) from None
+    except OSError as error:
+        raise DataError([Problem(name, None, None, f"cannot be read: {error.strerror}")]) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DataError([Problem(name, None, None, f"is not UTF-8 text (byte {error.start})")]) from None
+
+
+def _read_file(path: Path) -> _FileResult:
+    name = str(path)
+    try:
+        text = read_text(path)
+    except DataError as error:
+        return _FileResult(problems=list(error.problems))
+    reader = _Reader(name)
+    node = _compose(text, name, reader.result.problems)
+    if not reader.result.problems:
+        reader.document(node)
+    return reader.result
+
+
+def _cross_check(results: Sequence[_FileResult]) -> list[Problem]:
+    """Problems that only show once every file is read: clashing ids, dangling references."""
+    problems: list[Problem] = []
+    first: dict[str, Declaration] = {}
+    for result in results:
+        for declared in result.declarations:
+            if declared.id in first:
+                message = f"duplicate id '{declared.id}', first defined at {first[declared.id].origin}"
+                origin = declared.origin
+                problems.append(Problem(origin.file, origin.line, origin.column, message, declared.id))
+            else:
+                first[declared.id] = declared
+    for result in results:
+        for reference in result.references:
+            target = first.get(reference.target)
+            if target is None:
+                message = f"'{reference.target}' is not the id of any record"
+            elif target.kind not in reference.kinds:
+                expected = " or ".join(_with_article(kind) for kind in reference.kinds)
+                message = f"'{reference.target}' is {_with_article(target.kind)}, but {expected} is expected here"
+            else:
+                continue
+            origin = reference.origin
+            problems.append(Problem(origin.file, origin.line, origin.column, message, reference.record_id))
+    records = {record.id: record for result in results for record in result.records}
+    for record in records.values():
+        problems.extend(_citation_problems(record, records))
+    return problems
+
+
+def _with_article(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+def _record_problem(record: model.Record, message: str) -> Problem:
+    origin = record.origin or model.Origin("?", 0, 0)
+    return Problem(origin.file, origin.line, origin.column, message, record.id)
+
+
+def _citation_problems(record: model.Record, records: dict[str, model.Record]) -> Iterable[Problem]:
+    """Citations must name a section the source lists, when it lists its sections."""
+    citations = list(record.sources)
+    for name in record.CLAIM_FIELDS:
+        citations += [claim.citation for claim in getattr(record, name) if claim.citation]
+    for citation in citations:
+        source = records.get(citation.source)
+        if isinstance(source, model.Source) and source.sections and citation.section not in source.sections:
+            known = "; ".join(source.sections)
+            yield _record_problem(record, f"source '{source.id}' has no section '{citation.section}' (it has: {known})")
+
+
+def _problem_order(problem: Problem) -> tuple[str, int, int]:
+    return (problem.file, problem.line or 0, problem.column or 0)
+
+
+def load(paths: Sequence[Path]) -> FactBase:
+    """Read and check the given fact files together; raise DataError listing every problem."""
+    results = [_read_file(path) for path in paths]
+    problems = [problem for result in results for problem in result.problems]
+    problems += _cross_check(results)
+    if problems:
+        raise DataError(sorted(problems, key=_problem_order))
+    records = tuple(record for result in results for record in result.records)
+    return FactBase(records=records, files=tuple(os.fspath(path) for path in paths))

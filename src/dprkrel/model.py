@@ -1,0 +1,275 @@
+"""The fact model: typed, immutable records, as the loader builds them from fact files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from dprkrel.dates import PartialDate
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record or value was written: file, 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source id and the section of that source a statement comes from."""
+
+    source: str
+    section: str
+
+
+@dataclass(frozen=True)
+class DateClaim:
+    """One source's claim about a date; `citation` is None when the record's own sources make it."""
+
+    value: PartialDate
+    citation: Citation | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Sources that disagree about one field of one record."""
+
+    field: str
+    claims: tuple[DateClaim, ...]
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name in one language or script (a BCP 47 tag such as en, es, ko, ko-Latn)."""
+
+    lang: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """Fields every record kind shares."""
+
+    KIND: ClassVar[str] = ""
+    # Fields that may hold several dated claims; differing claims are a conflict.
+    CLAIM_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    id: str
+    sources: tuple[Citation, ...] = ()
+    inferred: bool = False
+    present_tense: bool = False
+    note: str | None = None
+    origin: Origin | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return self.KIND
+
+    @property
+    def conflicts(self) -> tuple[Conflict, ...]:
+        found = []
+        for name in self.CLAIM_FIELDS:
+            claims: tuple[DateClaim, ...] = getattr(self, name)
+            if len({claim.value for claim in claims}) > 1:
+                found.append(Conflict(name, claims))
+        return tuple(found)
+
+
+def earliest(claims: tuple[DateClaim, ...]) -> PartialDate | None:
+    """The earliest claimed date, or None; the one date shown where a single date is needed."""
+    if not claims:
+        return None
+    return min((claim.value for claim in claims), key=PartialDate.sort_key)
+
+
+@dataclass(frozen=True)
+class Source(Record):
+    """A source document that records cite."""
+
+    KIND: ClassVar[str] = "source"
+
+    title: str = ""
+    publisher: str = ""
+    url: str = ""
+    stated_as_of: PartialDate | None = None
+    date_note: str | None = None
+    license: str | None = None
+    sections: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Role:
+    """A position a person or organisation holds, of some entity, over some period."""
+
+    title: str
+    of: str | None = None
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+    inferred: bool | None = None
+
+
+@dataclass(frozen=True)
+class Entity(Record):
+    """A country, organisation, city, person or group, with its names and aliases."""
+
+    KIND: ClassVar[str] = "entity"
+
+    entity_kind: str = ""
+    name: str = ""
+    names: tuple[Name, ...] = ()
+    aliases: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    country: str | None = None
+    part_of: str | None = None
+    description: str | None = None
+    roles: tuple[Role, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event(Record):
+    """Something that happened at a (partial) date."""
+
+    KIND: ClassVar[str] = "event"
+    CLAIM_FIELDS: ClassVar[tuple[str, ...]] = ("date",)
+
+    date: tuple[DateClaim, ...] = ()
+    category: str = ""
+    summary: str = ""
+    actors: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Accreditation:
+    """A country a mission is accredited to besides its host."""
+
+    country: str
+    since: PartialDate | None = None
+    until: PartialDate | None = None
+
+
+@dataclass(frozen=True)
+class ActingRole:
+    """A mission acting for another state or body: protecting power, consular or rotating role."""
+
+    on_behalf_of: str
+    role: str
+    scope: str | None = None
+    basis: str | None = None
+
+
+@dataclass(frozen=True)
+class Mission(Record):
+    """A diplomatic or other official mission of one party in another's territory."""
+
+    KIND: ClassVar[str] = "mission"
+    CLAIM_FIELDS: ClassVar[tuple[str, ...]] = ("opened", "closed")
+
+    name: str = ""
+    sending: str = ""
+    host: str = ""
+    city: str | None = None
+    mission_kind: str = ""
+    opened: tuple[DateClaim, ...] = ()
+    closed: tuple[DateClaim, ...] = ()
+    consular_services: bool | None = None
+    accredited_to: tuple[Accreditation, ...] = ()
+    acts_for: tuple[ActingRole, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Advisory(Record):
+    """Travel advice a government gives its citizens about a country."""
+
+    KIND: ClassVar[str] = "advisory"
+
+    issuer: str = ""
+    subject: str = ""
+    scope: str = ""
+    advice: tuple[str, ...] = ()
+    reason: str | None = None
+    registration: str | None = None
+    registration_mission: str | None = None
+    consular_help: str | None = None
+    consular_help_missions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Aid(Record):
+    """Aid given, with its amount, period, forms and channels where the sources say."""
+
+    KIND: ClassVar[str] = "aid"
+
+    donor: str = ""
+    recipient: str = ""
+    summary: str = ""
+    amount: float | None = None
+    currency: str | None = None
+    amount_qualifier: str | None = None
+    period_from: PartialDate | None = None
+    period_to: PartialDate | None = None
+    forms: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    prompted_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Policy(Record):
+    """A stated policy of one party towards another, with its areas."""
+
+    KIND: ClassVar[str] = "policy"
+
+    issuer: str = ""
+    subject: str = ""
+    name: str = ""
+    summary: str = ""
+    areas: tuple[str, ...] = ()
+    instruments: tuple[str, ...] = ()
+    since: PartialDate | None = None
+
+
+@dataclass(frozen=True)
+class Sanction(Record):
+    """Restrictive measures, with what prompted them."""
+
+    KIND: ClassVar[str] = "sanction"
+
+    imposer: str = ""
+    target: str = ""
+    measure_kind: str = ""
+    summary: str = ""
+    purpose: str | None = None
+    prompted_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Statement(Record):
+    """A fact that is neither dated event nor structured record: a state of affairs."""
+
+    KIND: ClassVar[str] = "statement"
+
+    subjects: tuple[str, ...] = ()
+    category: str = ""
+    summary: str = ""
+
+
+RECORD_TYPES: tuple[type[Record], ...] = (
+    Source,
+    Entity,
+    Event,
+    Mission,
+    Advisory,
+    Aid,
+    Policy,
+    Sanction,
+    Statement,
+)
