@@ -39,6 +39,11 @@ _COERCED_AS = {
     YAML + "merge": "a merge key",
     YAML + "value": "a value key",
 }
+_CITATION_FIELDS = {
+    "source": schema.Field("ref", required=True, ref_kinds=("source",)),
+    "section": schema.Field("text", required=True),
+}
+_CLAIM_FIELDS = {"value": schema.Field("date", required=True), **_CITATION_FIELDS, "note": schema.Field("text")}
 
 
 @dataclass(frozen=True)
@@ -168,7 +173,8 @@ class _Reader:
         if scalar is None:
             return None
         if scalar.tag != _STR:
-            self.problem(node, f"{what} must be text, but {scalar.value!r} would be read as {_coerced(scalar)}; quote it")
+            coerced = _coerced(scalar)
+            self.problem(node, f"{what} must be text, but {scalar.value!r} would be read as {coerced}; quote it")
             return None
         if not scalar.value.strip():
             self.problem(node, f"{what} must not be empty")
@@ -182,7 +188,7 @@ class _Reader:
         if scalar.tag != _STR:
             self.problem(
                 node,
-                f"{what} must be a quoted date such as \"2013-10\"; unquoted, {scalar.value!r} "
+                f'{what} must be a quoted date such as "2013-10"; unquoted, {scalar.value!r} '
                 f"would be read as {_coerced(scalar)}",
             )
             return None
@@ -260,7 +266,7 @@ class _Reader:
         return tuple(names)
 
     def citation(self, node: Node, what: str) -> model.Citation | None:
-        values = self.fields(node, what, {"source": schema.Field("ref", True, ("source",)), "section": schema.Field("text", True)})
+        values = self.fields(node, what, _CITATION_FIELDS)
         if values is None:
             return None
         return model.Citation(values["source"], values["section"])
@@ -288,15 +294,9 @@ class _Reader:
         if len(items) < 2:
             self.problem(node, f"{what}: a list of claims needs at least two; write a single date instead")
             return None
-        claim_fields = {
-            "value": schema.Field("date", True),
-            "source": schema.Field("ref", True, ("source",)),
-            "section": schema.Field("text", True),
-            "note": schema.Field("text"),
-        }
         claims = []
         for item in items:
-            values = self.fields(item, f"each claim of {what}", claim_fields)
+            values = self.fields(item, f"each claim of {what}", _CLAIM_FIELDS)
             if values is not None:
                 citation = model.Citation(values["source"], values["section"])
                 claims.append(model.DateClaim(values["value"], citation, values.get("note")))
@@ -316,7 +316,7 @@ class _Reader:
 
     def value(self, node: Node, name: str, spec: schema.Field) -> Any:
         what = f"'{name}'"
-        match spec.type:
+        match spec.value_type:
             case "text":
                 text = self.text(node, what)
                 if text is not None and spec.choices and text not in spec.choices:
@@ -345,7 +345,7 @@ class _Reader:
                 return self.citations(node, what)
             case "objects":
                 return self.objects(node, what, spec)
-        raise AssertionError(f"unknown field type {spec.type}")
+        raise AssertionError(f"unknown field type {spec.value_type}")
 
     def fields(self, node: Node, what: str, spec: dict[str, schema.Field]) -> dict[str, Any] | None:
         """The checked values of a mapping; None if anything in it was wrong."""
@@ -396,7 +396,10 @@ class _Reader:
             if key in schema.TOP_LEVEL_FIELDS:
                 version = self.number(value_node, f"'{key}'")
                 if version is not None and version != schema.SCHEMA_VERSION:
-                    self.problem(value_node, f"schema_version {version:g} is not supported; this dprkrel reads {schema.SCHEMA_VERSION}")
+                    supported = schema.SCHEMA_VERSION
+                    self.problem(
+                        value_node, f"schema_version {version:g} is not supported; this dprkrel reads {supported}"
+                    )
                 continue
             section = schema.SECTIONS_BY_NAME.get(key)
             if section is None:

@@ -30,7 +30,7 @@ ValueType = Literal[
 class Field:
     """One field of a record: its type, whether it is required, what it may refer to."""
 
-    type: ValueType
+    value_type: ValueType
     required: bool = False
     # For ref and ref_list: the record kinds the id may name.
     ref_kinds: tuple[str, ...] = ()
