@@ -1,0 +1,37 @@
+"""The JSON output: the command's payload, exactly, as strict JSON.
+
+JSON is written with the json module and never through rich, so that no markup, wrapping or
+colour can touch it. Korean text stays readable (no \\uXXXX for it), while every character
+that could act on a terminal is written as a JSON escape, which decodes back to exactly the
+same string.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, TextIO
+
+# json escapes C0 controls itself. With ensure_ascii=False it writes DEL, C1 controls, bidi
+# controls and U+2028/U+2029 raw, which a terminal may act on (U+009B starts an escape
+# sequence on some) and which could reorder what a reader sees. Outside strings JSON is plain
+# ASCII, so every match is inside a string, where "\\uXXXX" stands for the same character.
+_ESCAPE_TOO = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def dumps(payload: dict[str, Any]) -> str:
+    """The payload as indented strict JSON, ending with a newline.
+
+    Raises ValueError when the payload holds a float NaN or infinity, which strict JSON
+    cannot represent (Python's default would print the non-standard `NaN`).
+    """
+    try:
+        text = json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False)
+    except ValueError as error:
+        raise ValueError(f"cannot write the answer as strict JSON: {error}") from error
+    return _ESCAPE_TOO.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
+
+
+def write_json(payload: dict[str, Any], stream: TextIO) -> None:
+    """Write the payload to `stream` as strict JSON (see `dumps`)."""
+    stream.write(dumps(payload))

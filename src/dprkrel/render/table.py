@@ -1,0 +1,118 @@
+"""The table output for people: a rich table with the title above and the notes below.
+
+Every cell is data, never markup: cells, headers, title and notes are built as `Text`
+objects, so rich never reads `[bold]` as a style or `:cd:` as an emoji, and control
+characters are made visible before rich sees them (see `visible`).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, TextIO
+
+from dprkrel.render.text import visible, visible_lines
+from dprkrel.views import TableView
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def wants_color(stream: TextIO, color: bool | None) -> bool:
+    """Whether to colour: `color` when given, otherwise decided from the environment.
+
+    In order: NO_COLOR (non-empty) turns colour off; FORCE_COLOR (non-empty) turns it on;
+    TERM=dumb turns it off; otherwise colour goes only to a terminal. Empty values count as
+    unset, as https://no-color.org and https://force-color.org ask (rich alone would read an
+    empty FORCE_COLOR as "off").
+    """
+    if color is not None:
+        return color
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if isatty is not None else False
+    except ValueError:  # a closed stream
+        return False
+
+
+def make_console(stream: TextIO, *, width: int | None = None, color: bool | None = None) -> Console:
+    """A rich console writing to `stream` that reads no markup, emoji or highlighting.
+
+    Without colour the console is told it is not a terminal, so it writes no escape
+    sequence at all, not even bold. `width` None lets rich find it: COLUMNS, then the
+    terminal's size, then 80.
+    """
+    from rich.console import Console
+
+    colored = wants_color(stream, color)
+    console = Console(
+        file=stream,
+        width=width,
+        force_terminal=colored,
+        no_color=not colored,
+        color_system="auto" if colored else None,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+    )
+    if colored and console.color_system is None:
+        # Colour was asked for but auto-detection found none (TERM=dumb or unset):
+        # the 16 standard colours are the ones every colour terminal has.
+        console = Console(
+            file=stream,
+            width=width,
+            force_terminal=True,
+            no_color=False,
+            color_system="standard",
+            markup=False,
+            emoji=False,
+            highlight=False,
+            soft_wrap=False,
+        )
+    return console
+
+
+def print_table(table: TableView, console: Console) -> None:
+    """Print `table` on `console`: title, headers, rows, then the notes under the table."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    colored = console.color_system is not None
+    if table.title:
+        # Printed on its own rather than as the table's title, which rich would wrap to the
+        # table's width: a narrow table would break a long title into a column of fragments.
+        console.print(Text(visible(table.title), style="bold" if colored else ""))
+    view = Table(
+        header_style="bold" if colored else "none",
+        # Only a rule under the headers keeps the table compact. Box characters degrade to
+        # ASCII by themselves when the stream's encoding is not UTF (rich substitutes the box).
+        box=box.SIMPLE_HEAD,
+        safe_box=True,
+        pad_edge=False,
+        show_edge=False,
+    )
+    for column in table.columns:
+        view.add_column(
+            Text(visible(column.header)),
+            # A column that must not wrap (a date, an ISO code) is cut rather than broken
+            # across lines when the terminal is too narrow for it.
+            no_wrap=not column.wrap,
+            overflow="fold",
+        )
+    for row in table.rows:
+        view.add_row(*(Text(visible_lines(cell)) for cell in row))
+    console.print(view)
+    for note in table.notes:
+        console.print(Text(visible(note), style="dim" if colored else ""))
+
+
+def write_table(table: TableView, stream: TextIO, *, width: int | None = None, color: bool | None = None) -> None:
+    """Write `table` to `stream` (see `make_console` for width and colour)."""
+    print_table(table, make_console(stream, width=width, color=color))

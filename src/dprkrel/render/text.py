@@ -1,0 +1,92 @@
+"""Text helpers shared by the renderers: making control characters visible, and cell widths.
+
+Cells come from fact files anyone can write, so a renderer for people must never pass a
+control character through: an ESC could recolour or rewrite the terminal, a C1 CSI (U+009B)
+does the same on some terminals, and bidi controls (U+202E and friends) can make a line read
+differently from what it holds ("Trojan Source"). `visible` turns each of them into an escape
+that shows what was there.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls, DEL and C1 controls; bidi embeddings, overrides and isolates, the implicit
+# marks (LRM, RLM, ALM); and the Unicode line and paragraph separators, which some terminals
+# and editors treat as line breaks.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+# A tab or a line feed inside a cell is formatting, not an attack, and an escape would only
+# make ordinary multi-line text harder to read: they become one space. Everything else is
+# escaped, including CR, which can overwrite the start of a line on a terminal.
+_AS_SPACE = frozenset("\t\n")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _AS_SPACE:
+        return " "
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """`text` with every control, bidi-control and line-separator character made visible.
+
+    Tab and line feed become a space; any other such character becomes a Python-style escape
+    (`\\x1b`, `\\x9b`, `\\u202e`). A backslash already in the text is left alone: the output is
+    for reading, not for decoding back.
+    """
+    return _UNSAFE.sub(_escape, text)
+
+
+def visible_lines(text: str) -> str:
+    """Like `visible`, but a line feed stays a line break: the core writes lists (advice,
+    names in several scripts) one item per line, and a table cell can show that."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
+def cell_width(text: str) -> int:
+    """How many terminal cells `text` takes (Korean syllables take two)."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def fit_cells(text: str, width: int, ellipsis: str = "…") -> str:
+    """`text` cut to at most `width` cells, ending with `ellipsis` when something was cut."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) <= width:
+        return text
+    room = width - cell_len(ellipsis)
+    if room <= 0:
+        return set_cell_size(text, max(width, 0)).rstrip()
+    return set_cell_size(text, room).rstrip() + ellipsis
+
+
+def pad_cells(text: str, width: int) -> str:
+    """`text` padded with spaces to `width` cells (never cut)."""
+    return text + " " * max(width - cell_width(text), 0)
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """`text` split at spaces into lines of at most `width` cells; a longer word is folded."""
+    from rich.cells import cell_len, chop_cells
+
+    width = max(width, 1)
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if cell_len(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        pieces = chop_cells(word, width) if cell_len(word) > width else [word]
+        lines.extend(pieces[:-1])
+        line = pieces[-1]
+    if line or not lines:
+        lines.append(line)
+    return lines
