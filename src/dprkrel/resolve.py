@@ -1,0 +1,368 @@
+"""Subject resolution: which entity a user means by a name, alias, code or typo; pure, never prints.
+
+Every command that takes a subject (`dprkrel timeline spain`, `dprkrel embassy madird`,
+`dprkrel show "Cao de Benós"`) resolves it here against every entity of the fact base:
+its display name, its names in every language, its aliases, its codes and its id.
+
+How a query is compared with a name:
+
+- Both are normalised (`normalise`): NFKC, case-folded, accents stripped from letters
+  other than Hangul, apostrophes, hyphens, spaces and other punctuation dropped. Equal
+  keys are an exact match and score 100 ("ESPAÑA", "north-korea", "northkorea").
+- Otherwise rapidfuzz scores the pair, and the best of three views counts:
+  the whole keys with fuzz.ratio (typos: "madird", "sweeden"); the words in any order
+  with fuzz.token_sort_ratio, times REORDER_WEIGHT ("Korea, North"); and a run of
+  consecutive words of a longer name with fuzz.ratio, times PART_WEIGHT ("dastis",
+  "red cross", "korea").
+- Codes, ids and acronyms ("DPRK") match only exactly, as do names and queries too short
+  to compare fuzzily: "es" is Spain by its code, and "ma" matches nothing (a NoMatch
+  suggests Madrid, and `complete` offers it).
+- Hangul is compared letter by letter (as jamo, its NFD form), so one wrong letter costs
+  a letter, not a whole syllable.
+
+fuzz.WRatio was the obvious scorer, but its partial_ratio finds the query anywhere inside
+a name: "ma" and "mad" score 90 against Madrid, and "korea" 90 against "Korean Friendship
+Association", as much as against "North Korea". Whole-word parts keep those apart.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import weakref
+from bisect import bisect_left
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from dprkrel import model
+from dprkrel.errors import EXIT_NOT_FOUND, DprkrelError
+from dprkrel.factbase import FactBase
+
+# A match scoring below this is rejected. The weakest real matches it must let through
+# are one-transposition typos of five-letter names ("spian" scores 80). Tried against
+# some 6,000 English words, the band from 75 to 78 held chance resemblances ("android"
+# 76.9 Madrid, "series" 76.9 Sweden) and no typos; clear non-matches ("atlantis",
+# "pizza", "xyzzy", "zzzz") score below 60.
+THRESHOLD = 78.0
+# Other entities within this many points of the best are reported as alternatives. It is
+# kept below the gap between an exact match (100) and a part of a longer name (at most
+# 100 * PART_WEIGHT = 90), so "spain" is just Spain, not also "Council of Ministers of
+# Spain"; while two names that share a word ("korea") tie and are both reported.
+ALTERNATIVE_MARGIN = 5.0
+# A query that matches only some words of a name says less than one matching it all.
+PART_WEIGHT = 0.9
+# The right words in another order ("Korea, North") are nearly, but not quite, the name.
+REORDER_WEIGHT = 0.95
+# Queries, names and parts of names shorter than this many letters (Hangul counted in
+# jamo) match only exactly. Three letters one edit away from a name score 75-86 by
+# chance ("col" against "Chol", "unc" against "UNSC"), and three-letter words are codes
+# ("esp", "kor") or little words ("del", "les") that no one looks a subject up by.
+MIN_FUZZY_CHARS = 4
+# A name that begins with the query is a good suggestion even when it scores poorly
+# ("ma" for Madrid): a NoMatch ranks it as if it scored this (times PART_WEIGHT when a
+# later word of the name begins with the query). Below THRESHOLD: a hint, not an answer.
+PREFIX_HINT_SCORE = 70.0
+# Only this much of a query is compared. The longest name is well under a hundred
+# characters, so a longer query cannot be a typo of one, and cutting it keeps a pasted
+# 10,000-character query as quick to answer as a short one.
+MAX_QUERY_CHARS = 200
+# How many suggestions a NoMatch names.
+MAX_SUGGESTIONS = 3
+# How much of a query a NoMatch message repeats, so that it stays one readable line.
+_MAX_SHOWN_CHARS = 60
+
+# Dropped rather than turned into a space, so "P'yŏngyang" is "pyongyang" and the
+# spaced form of "People's" stays one word; U+02BC and U+02BB are letters to Unicode.
+_APOSTROPHES = frozenset("'`\u2018\u2019\u02bc\u02bb")
+# Letters without a decomposition that NFD would strip, spelt as their readers type them.
+_FOLDS = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "\u0131": "i", "æ": "ae", "œ": "oe", "þ": "th"})
+
+
+def _is_hangul(char: str) -> bool:
+    code = ord(char)
+    return (
+        0xAC00 <= code <= 0xD7A3  # syllables
+        or 0x1100 <= code <= 0x11FF  # jamo
+        or 0x3130 <= code <= 0x318F  # compatibility jamo
+        or 0xA960 <= code <= 0xA97F  # jamo extended-A
+        or 0xD7B0 <= code <= 0xD7FF  # jamo extended-B
+    )
+
+
+def _words(text: str) -> str:
+    """The normalised words of a text, separated by single spaces (see `normalise`)."""
+    # NFKC first: full-width letters (U+FF21 on) become ASCII, and decomposed Hangul (NFD jamo,
+    # as some systems type it) is composed back into syllables.
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    out: list[str] = []
+    for char in folded:
+        if _is_hangul(char):
+            # NFD would split a syllable into jamo: Hangul is kept whole.
+            out.append(char)
+        elif char in _APOSTROPHES:
+            continue
+        else:
+            for part in unicodedata.normalize("NFD", char):
+                if unicodedata.combining(part):
+                    continue
+                out.append(part if part.isalnum() else " ")
+    return " ".join(unicodedata.normalize("NFC", "".join(out)).translate(_FOLDS).split())
+
+
+def normalise(text: str) -> str:
+    """The key subjects are matched by: two names with the same key are the same name.
+
+    NFKC-normalised, case-folded, accents stripped from every letter but Hangul, and
+    everything but letters and digits dropped, spaces included: "España", "ESPANA" and
+    "espana" are all "espana"; "North-Korea" and "north korea" are "northkorea"; Korean
+    stays in composed syllables ("에스빠냐").
+    """
+    return _words(text).replace(" ", "")
+
+
+def _letters(key: str) -> str:
+    """The form rapidfuzz compares: Hangul split into jamo, so a typo costs one letter."""
+    return unicodedata.normalize("NFD", key)
+
+
+@dataclass(frozen=True)
+class Match:
+    """An entity a query matched, with the best-scoring of its names."""
+
+    id: str
+    name: str
+    kind: str
+    score: float
+    matched_text: str
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The entity a query resolved to, and others that scored nearly as well."""
+
+    query: str
+    best: Match
+    alternatives: tuple[Match, ...]
+
+
+def _shown(query: str) -> str:
+    """The query as a message repeats it: on one line, and cut when long."""
+    text = "".join(char if char.isprintable() else " " for char in query)
+    if len(text) > _MAX_SHOWN_CHARS:
+        text = text[: _MAX_SHOWN_CHARS - 1] + "…"
+    return text
+
+
+class NoMatch(DprkrelError):
+    """No entity matches a subject well enough; names the nearest ones, if any."""
+
+    exit_code = EXIT_NOT_FOUND
+
+    def __init__(self, query: str, suggestions: tuple[Match, ...] = ()) -> None:
+        self.query = query
+        self.suggestions = suggestions
+        message = f"No subject matches '{_shown(query)}'."
+        if suggestions:
+            message += f" Did you mean: {', '.join(match.name for match in suggestions)}?"
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class _Key:
+    """One text an entity can be found by."""
+
+    entity: int  # position in SubjectIndex.entities
+    text: str  # as the fact file writes it
+    order: int  # position among the entity's keys: of two that score alike, the earlier is shown
+    fuzzy: bool  # False for codes, ids and very short names, which match only exactly
+
+
+# Per entity: (score, key order, key position) of its best key so far.
+_Best = dict[int, tuple[float, int, int]]
+
+
+def _keep(best: _Best, key: _Key, position: int, score: float) -> None:
+    score = round(score, 1)
+    current = best.get(key.entity)
+    if current is None or (score, -key.order) > (current[0], -current[1]):
+        best[key.entity] = (score, key.order, position)
+
+
+class SubjectIndex:
+    """Every text each entity can be found by, prepared once for matching and completion.
+
+    Build it with `SubjectIndex.of(base)`, which keeps one per fact base.
+    """
+
+    def __init__(self, entities: Iterable[model.Entity]) -> None:
+        self.entities = tuple(entities)
+        self._keys: list[_Key] = []
+        self._exact: dict[str, list[int]] = {}
+        self._full: list[str] = []  # per key, its letters (for fuzz.ratio)
+        self._spaced: list[str] = []  # per key, its words' letters (for fuzz.token_sort_ratio)
+        self._parts: list[str] = []  # runs of consecutive words of longer names
+        self._part_keys: list[int] = []  # per part, the key it comes from
+        completions: dict[str, str] = {}
+        for position, entity in enumerate(self.entities):
+            # (text, may match fuzzily, offered for completion): ids are for people who copy
+            # them from an answer ("South Korea (kor)"), not words to complete.
+            texts = [
+                *((text, True, True) for text in (entity.name, *(name.text for name in entity.names))),
+                *((text, True, True) for text in entity.aliases),
+                *((code, False, True) for code in entity.codes),
+                (entity.id, False, False),
+            ]
+            seen: set[str] = set()
+            for text, fuzzy, completes in texts:
+                spaced = _letters(_words(text))
+                full = spaced.replace(" ", "")
+                if not full or full in seen:
+                    continue
+                seen.add(full)
+                # An acronym ("DPRK", "ECHO") one letter off is another acronym, not a typo.
+                acronym = text.isupper() and " " not in spaced
+                key = _Key(position, text, len(seen), fuzzy and not acronym and len(full) >= MIN_FUZZY_CHARS)
+                index = len(self._keys)
+                self._keys.append(key)
+                self._exact.setdefault(full, []).append(index)
+                self._full.append(full)
+                self._spaced.append(spaced)
+                if completes:
+                    # The first entity in file order to use a text offers it for completion.
+                    completions.setdefault(full, text)
+                if key.fuzzy:
+                    self._add_parts(index, spaced.split())
+        self._completions = sorted(completions.items())
+        self._completion_keys = [full for full, _text in self._completions]
+
+    def _add_parts(self, index: int, words: list[str]) -> None:
+        parts = set()
+        for start in range(len(words)):
+            for end in range(start + 1, len(words) + 1):
+                run = words[start:end]
+                if len(run) == len(words) or all(len(word) < MIN_FUZZY_CHARS for word in run):
+                    continue
+                part = "".join(run)
+                if part not in parts:
+                    parts.add(part)
+                    self._parts.append(part)
+                    self._part_keys.append(index)
+
+    @classmethod
+    def of(cls, base: FactBase) -> SubjectIndex:
+        """The index of a fact base's entities, built on first use and kept while the base lives."""
+        # Keyed by id() and checked through a weak reference: hashing a FactBase would hash
+        # every record on each call, and the index must not keep a dropped base alive.
+        key = id(base)
+        entry = _INDEXES.get(key)
+        if entry is not None and entry[0]() is base:
+            return entry[1]
+        index = cls(base.of_type(model.Entity))
+
+        def forget(ref: weakref.ref[FactBase]) -> None:
+            if _INDEXES.get(key, (None,))[0] is ref:
+                del _INDEXES[key]
+
+        _INDEXES[key] = (weakref.ref(base, forget), index)
+        return index
+
+    def _match(self, key_position: int, score: float) -> Match:
+        key = self._keys[key_position]
+        entity = self.entities[key.entity]
+        return Match(entity.id, entity.name, entity.entity_kind, score, key.text)
+
+    def _ranked(self, best: _Best) -> list[Match]:
+        matches = [self._match(position, score) for score, _order, position in best.values()]
+        # Scores are rounded before they are compared, so equal-looking scores are equal
+        # and the tie goes to the smaller id: the same query always gets the same answer.
+        return sorted(matches, key=lambda match: (-match.score, match.id))
+
+    def candidates(self, query: str, kinds: Collection[str] | None = None) -> tuple[list[Match], list[Match]]:
+        """Every entity the query matches, best first; and the nearest ones however poorly.
+
+        The first list holds one Match per entity that the rules allow to match (each
+        with its best name), unfiltered by THRESHOLD; the second scores every entity
+        fuzzily, short queries and exact-only keys included, and counts a name that
+        begins with the query as PREFIX_HINT_SCORE: it ranks suggestions, so a short
+        query's suggestion may show a score the rules did not let it match with.
+        """
+        from rapidfuzz import fuzz, process
+
+        spaced = _letters(_words(query[:MAX_QUERY_CHARS]))
+        full = spaced.replace(" ", "")
+        if not full:
+            return [], []
+        allowed = {i for i, entity in enumerate(self.entities) if kinds is None or entity.entity_kind in kinds}
+        accepted: _Best = {}
+        nearest: _Best = {}
+        fuzzy_query = len(full) >= MIN_FUZZY_CHARS
+        for position in self._exact.get(full, ()):
+            if self._keys[position].entity in allowed:
+                _keep(accepted, self._keys[position], position, 100.0)
+                _keep(nearest, self._keys[position], position, 100.0)
+        views = (
+            (full, self._full, fuzz.ratio, 1.0, None),
+            (spaced, self._spaced, fuzz.token_sort_ratio, REORDER_WEIGHT, None),
+            (full, self._parts, fuzz.ratio, PART_WEIGHT, self._part_keys),
+        )
+        for text, choices, scorer, weight, owners in views:
+            for _choice, score, i in process.extract(text, choices, scorer=scorer, limit=None):
+                position = owners[i] if owners is not None else i
+                key = self._keys[position]
+                if key.entity not in allowed:
+                    continue
+                _keep(nearest, key, position, score * weight)
+                if fuzzy_query and key.fuzzy:
+                    _keep(accepted, key, position, score * weight)
+        for position, choice in enumerate(self._full):
+            if choice.startswith(full) and self._keys[position].entity in allowed:
+                _keep(nearest, self._keys[position], position, PREFIX_HINT_SCORE)
+        for i, choice in enumerate(self._parts):
+            position = self._part_keys[i]
+            if choice.startswith(full) and self._keys[position].entity in allowed:
+                _keep(nearest, self._keys[position], position, PREFIX_HINT_SCORE * PART_WEIGHT)
+        return self._ranked(accepted), self._ranked(nearest)
+
+    def resolve(self, query: str, kinds: Collection[str] | None = None) -> Resolution:
+        """See `resolve`."""
+        accepted, nearest = self.candidates(query, kinds)
+        if not accepted or accepted[0].score < THRESHOLD:
+            # A suggestion sharing not one letter with the query would only puzzle.
+            suggestions = tuple(match for match in nearest if match.score > 0)[:MAX_SUGGESTIONS]
+            raise NoMatch(query, suggestions)
+        best = accepted[0]
+        floor = max(THRESHOLD, best.score - ALTERNATIVE_MARGIN)
+        return Resolution(query, best, tuple(match for match in accepted[1:] if match.score >= floor))
+
+    def complete(self, prefix: str, limit: int = 20) -> list[str]:
+        """See `complete`."""
+        start = _letters(normalise(prefix[:MAX_QUERY_CHARS]))
+        found: list[str] = []
+        # The candidates are sorted by key, so those starting with the prefix are adjacent.
+        for full, text in self._completions[bisect_left(self._completion_keys, start) :]:
+            if len(found) >= limit or not full.startswith(start):
+                break
+            found.append(text)
+        return found
+
+
+# One index per live fact base: see SubjectIndex.of.
+_INDEXES: dict[int, tuple[weakref.ref[FactBase], SubjectIndex]] = {}
+
+
+def resolve(base: FactBase, query: str, *, kinds: Collection[str] | None = None) -> Resolution:
+    """The entity a subject names, and the others it could as well mean.
+
+    `kinds` keeps only entities of those entity kinds ("country", "city", "person", ...).
+    Raises NoMatch, naming the nearest entities, when nothing scores THRESHOLD or more;
+    also for a blank query or one of punctuation only.
+    """
+    return SubjectIndex.of(base).resolve(query, kinds)
+
+
+def complete(base: FactBase, prefix: str, *, limit: int = 20) -> list[str]:
+    """Names, aliases and codes that start with the prefix, for shell completion.
+
+    Compared by normalised key ("ma" finds "Madrid", "espa" finds "España"), sorted by that
+    key, one text per key, at most `limit` of them.
+    """
+    return SubjectIndex.of(base).complete(prefix, limit)

@@ -1,0 +1,495 @@
+"""Subject resolution against the shipped fact base, and against tiny bases built here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import unicodedata
+
+import pytest
+
+from dprkrel import model
+from dprkrel.errors import EXIT_NOT_FOUND, DprkrelError
+from dprkrel.factbase import FactBase
+from dprkrel.loader import load
+from dprkrel.paths import builtin_fact_file
+from dprkrel.resolve import (
+    ALTERNATIVE_MARGIN,
+    THRESHOLD,
+    Match,
+    NoMatch,
+    Resolution,
+    SubjectIndex,
+    complete,
+    normalise,
+    resolve,
+)
+
+
+@pytest.fixture(scope="module")
+def base() -> FactBase:
+    return load([builtin_fact_file()])
+
+
+def tiny(*entities: tuple[str, str, tuple[str, ...]]) -> FactBase:
+    """A fact base of countries given as (id, name, aliases), in that order."""
+    records = tuple(
+        model.Entity(id=id_, entity_kind="country", name=name, aliases=aliases) for id_, name, aliases in entities
+    )
+    return FactBase(records=records, files=())
+
+
+def full_width(text: str) -> str:
+    """ASCII letters as their full-width forms (U+FF21 on), as some Asian keyboards type them."""
+    return "".join(chr(ord(char) + 0xFEE0) for char in text)
+
+
+# -- normalise ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("España", "espana"),
+        ("ESPAÑA", "espana"),
+        ("North-Korea", "northkorea"),
+        ("north   korea", "northkorea"),
+        ("P'yŏngyang", "pyongyang"),
+        ("P\u2019y\u014fngyang", "pyongyang"),
+        ("Democratic People's Republic of Korea", "democraticpeoplesrepublicofkorea"),
+        ("  !!! -- ''  ", ""),
+        # Letters NFD leaves whole, spelt as readers of English type them.
+        ("Ærø Łódź", "aerolodz"),
+    ],
+)
+def test_normalise(text: str, key: str) -> None:
+    assert normalise(text) == key
+
+
+def test_normalise_keeps_korean_syllables_whatever_form_they_come_in() -> None:
+    decomposed = unicodedata.normalize("NFD", "에스빠냐")
+    assert decomposed != "에스빠냐"
+    assert normalise(decomposed) == "에스빠냐"
+    assert normalise("조선민주주의인민공화국") == "조선민주주의인민공화국"
+
+
+def test_normalise_folds_full_width_letters() -> None:
+    assert normalise(full_width("SPAIN")) == "spain"
+
+
+# -- exact matches on every kind of name ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "entity_id", "matched_text"),
+    [
+        # English names and aliases
+        ("North Korea", "prk", "North Korea"),
+        ("Democratic People's Republic of Korea", "prk", "Democratic People's Republic of Korea"),
+        ("DPRK", "prk", "DPRK"),
+        ("Spain", "esp", "Spain"),
+        ("Kingdom of Sweden", "swe", "Kingdom of Sweden"),
+        ("Republic of Korea", "kor", "Republic of Korea"),
+        ("European Union", "eu", "European Union"),
+        # Spanish
+        ("Corea del Norte", "prk", "Corea del Norte"),
+        ("España", "esp", "España"),
+        ("Reino de España", "esp", "Reino de España"),
+        ("Unión Europea", "eu", "Unión Europea"),
+        ("Pionyang", "pyongyang", "Pionyang"),
+        # Korean and Japanese
+        ("에스빠냐", "esp", "에스빠냐"),
+        ("스페인", "esp", "스페인"),
+        ("조선", "prk", "조선"),
+        ("조선민주주의인민공화국", "prk", "조선민주주의인민공화국"),
+        ("평양", "pyongyang", "평양"),
+        ("마드리드", "madrid", "마드리드"),
+        ("日本", "jpn", "日本"),
+        # ISO alpha-2 and alpha-3 codes, any case, and the EU abbreviation
+        ("ES", "esp", "ES"),
+        ("es", "esp", "ES"),
+        ("ESP", "esp", "ESP"),
+        ("esp", "esp", "ESP"),
+        ("KP", "prk", "KP"),
+        ("PRK", "prk", "PRK"),
+        ("kor", "kor", "KOR"),
+        ("EU", "eu", "EU"),
+        ("eu", "eu", "EU"),
+        # cities
+        ("Madrid", "madrid", "Madrid"),
+        ("Pyongyang", "pyongyang", "Pyongyang"),
+        ("Seúl", "seoul", "Seúl"),
+        # people
+        ("Cao de Benós", "cao-de-benos", "Cao de Benós"),
+        ("cao de benos", "cao-de-benos", "Cao de Benós"),
+        ("조선일", "cao-de-benos", "조선일"),
+        ("Choseon-il", "cao-de-benos", "Choseon-il"),
+        ("Zo Sun Il", "cao-de-benos", "Zo Sun Il"),
+        ("Kim Hyok-chol", "kim-hyok-chol", "Kim Hyok Chol"),
+        # ids, as answers print them ("South Korea (kor)")
+        ("es-foreign-ministry", "es-foreign-ministry", "es-foreign-ministry"),
+    ],
+)
+def test_exact_names_aliases_and_codes_score_100(base: FactBase, query: str, entity_id: str, matched_text: str) -> None:
+    resolution = resolve(base, query)
+    assert resolution.best.id == entity_id
+    assert resolution.best.score == 100.0
+    assert resolution.best.matched_text == matched_text
+    assert resolution.query == query
+
+
+def test_match_carries_the_entity_display_name_and_kind(base: FactBase) -> None:
+    best = resolve(base, "Choseon-il").best
+    assert best == Match("cao-de-benos", "Alejandro Cao de Benós de Les y Pérez", "person", 100.0, "Choseon-il")
+    assert resolve(base, "madrid").best.kind == "city"
+    assert resolve(base, "EU").best.kind == "international_organisation"
+
+
+@pytest.mark.parametrize(
+    ("query", "entity_id"),
+    [
+        ("espana", "esp"),
+        ("ESPAÑA", "esp"),
+        ("eSpAñA", "esp"),
+        ("  spain  ", "esp"),
+        ("north-korea", "prk"),
+        ("northkorea", "prk"),
+        ("NORTH   KOREA", "prk"),
+        ("North_Korea", "prk"),
+        ("p'yŏngyang", "pyongyang"),
+        ("PYONGYANG", "pyongyang"),
+        ("seul", "seoul"),
+        ("Kung Sok Ung", "kung-sok-ung"),
+        ("kungsokung", "kung-sok-ung"),
+        ("cao de benós", "cao-de-benos"),
+        ("CAO-DE-BENOS", "cao-de-benos"),
+        ("democratic peoples republic of korea", "prk"),
+    ],
+)
+def test_case_accents_hyphens_apostrophes_and_spacing_do_not_matter(base: FactBase, query: str, entity_id: str) -> None:
+    best = resolve(base, query).best
+    assert (best.id, best.score) == (entity_id, 100.0)
+
+
+def test_decomposed_korean_matches(base: FactBase) -> None:
+    query = unicodedata.normalize("NFD", "에스빠냐")
+    assert query != "에스빠냐"
+    best = resolve(base, query).best
+    assert (best.id, best.score) == ("esp", 100.0)
+    assert resolve(base, unicodedata.normalize("NFD", "평양")).best.id == "pyongyang"
+
+
+def test_full_width_letters_match(base: FactBase) -> None:
+    best = resolve(base, full_width("SPAIN")).best
+    assert (best.id, best.score) == ("esp", 100.0)
+    assert resolve(base, full_width("PRK")).best.id == "prk"
+
+
+# -- typos and fuzzy matches ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "entity_id"),
+    [
+        ("spian", "esp"),
+        ("madird", "madrid"),
+        ("sweeden", "swe"),
+        ("pyongyan", "pyongyang"),
+        ("corea del nort", "prk"),
+        ("Korea, North", "prk"),
+        ("dastis", "alfonso-dastis"),
+        ("서을", "seoul"),
+    ],
+)
+def test_typos_and_partial_names_are_forgiven(base: FactBase, query: str, entity_id: str) -> None:
+    resolution = resolve(base, query)
+    assert resolution.best.id == entity_id
+    assert THRESHOLD <= resolution.best.score < 100.0
+    assert resolution.alternatives == ()
+
+
+def test_typo_in_a_spanish_name_shows_which_name_matched(base: FactBase) -> None:
+    best = resolve(base, "corea del nort").best
+    assert best.matched_text == "Corea del Norte"
+
+
+def test_an_exact_match_is_not_shadowed_by_longer_names_containing_it(base: FactBase) -> None:
+    # "Council of Ministers of Spain", "Spanish ..." contain the word: the exact name wins alone.
+    assert resolve(base, "spain").alternatives == ()
+    assert resolve(base, "united nations").alternatives == ()
+
+
+def test_scores_are_rounded_to_one_decimal(base: FactBase) -> None:
+    for query in ("madird", "sweeden", "pyongyan", "korea"):
+        resolution = resolve(base, query)
+        for match in (resolution.best, *resolution.alternatives):
+            assert match.score == round(match.score, 1)
+            assert 0.0 <= match.score <= 100.0
+
+
+@pytest.mark.parametrize(("query", "nearest"), [("android", "madrid"), ("series", "swe"), ("pyong", "pyongyang")])
+def test_resemblances_below_the_threshold_are_rejected(base: FactBase, query: str, nearest: str) -> None:
+    accepted, _nearest = SubjectIndex.of(base).candidates(query)
+    assert accepted[0].id == nearest
+    assert 60.0 < accepted[0].score < THRESHOLD
+    with pytest.raises(NoMatch) as caught:
+        resolve(base, query)
+    assert caught.value.suggestions[0].id == nearest
+
+
+def test_an_alternative_within_the_margin_is_reported() -> None:
+    small = tiny(("long", "Alphabeticals", ()), ("short", "Alphabetical", ()), ("far", "Alphabet", ()))
+    resolution = resolve(small, "alphabeticalx")
+    # 96.0 against "Alphabetical", 92.3 against "Alphabeticals", 76.2 against "Alphabet".
+    assert (resolution.best.id, resolution.best.score) == ("short", 96.0)
+    assert [(match.id, match.score) for match in resolution.alternatives] == [("long", 92.3)]
+
+
+def test_of_two_names_scoring_alike_the_earlier_is_shown() -> None:
+    # The display name scores 90 as a part ("abcdefghi" of "Abcdefghi Zed"), the alias 90 as
+    # a whole: the display name comes first, so it is the one shown.
+    small = tiny(("one", "Abcdefghi Zed", ("Abcdefghijk",)))
+    assert resolve(small, "abcdefghi").best == Match("one", "Abcdefghi Zed", "country", 90.0, "Abcdefghi Zed")
+
+
+# -- short queries --------------------------------------------------------------------------
+
+
+def test_two_letter_codes_match_but_two_letters_do_not_match_fuzzily(base: FactBase) -> None:
+    assert resolve(base, "es").best.id == "esp"
+    with pytest.raises(NoMatch) as caught:
+        resolve(base, "ma")
+    # Not an answer, but the obvious suggestion.
+    assert caught.value.suggestions[0].id == "madrid"
+
+
+def test_three_letter_prefix_is_not_an_answer(base: FactBase) -> None:
+    with pytest.raises(NoMatch) as caught:
+        resolve(base, "mad")
+    assert caught.value.suggestions[0].id == "madrid"
+
+
+def test_three_letters_match_only_exactly(base: FactBase) -> None:
+    # "sul" is one letter short of "Seúl" (85.7), but three letters are too few to guess from.
+    with pytest.raises(NoMatch) as caught:
+        resolve(base, "sul")
+    assert caught.value.suggestions[0].id == "seoul"
+
+
+@pytest.mark.parametrize("query", ["uncs", "unsca"])
+def test_acronyms_match_only_exactly(base: FactBase, query: str) -> None:
+    assert resolve(base, "unsc").best.id == "un-security-council"
+    # One letter off an acronym is another acronym, not a typo of this one.
+    with pytest.raises(NoMatch):
+        resolve(base, query)
+
+
+@pytest.mark.parametrize("query", ["x", "a", "k", "조", "é"])
+def test_one_character_queries_do_not_crash(base: FactBase, query: str) -> None:
+    with pytest.raises(NoMatch) as caught:
+        resolve(base, query)
+    assert len(caught.value.suggestions) <= 3
+
+
+# -- no match -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["atlantis", "zzzz", "xyzzy", "pizza", "qwertyuiop"])
+def test_clear_non_matches_raise_no_match(base: FactBase, query: str) -> None:
+    with pytest.raises(NoMatch) as caught:
+        resolve(base, query)
+    error = caught.value
+    assert isinstance(error, DprkrelError)
+    assert error.exit_code == EXIT_NOT_FOUND == 1
+    assert error.query == query
+    assert len(error.suggestions) <= 3
+    assert all(isinstance(match, Match) for match in error.suggestions)
+    message = f"No subject matches '{query}'."
+    if error.suggestions:
+        message += f" Did you mean: {', '.join(match.name for match in error.suggestions)}?"
+    assert str(error) == message
+    assert "\n" not in str(error)
+
+
+def test_no_match_message_names_the_three_nearest() -> None:
+    small = tiny(("esp", "Spain", ()), ("jpn", "Japan", ()), ("madrid", "Madrid", ()), ("seoul", "Seoul", ()))
+    with pytest.raises(NoMatch) as caught:
+        resolve(small, "atlantis")
+    assert str(caught.value) == "No subject matches 'atlantis'. Did you mean: Japan, Spain, Madrid?"
+    assert [match.id for match in caught.value.suggestions] == ["jpn", "esp", "madrid"]
+    scores = [match.score for match in caught.value.suggestions]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_no_match_in_an_empty_base_suggests_nothing() -> None:
+    with pytest.raises(NoMatch) as caught:
+        resolve(FactBase(records=(), files=()), "spain")
+    assert str(caught.value) == "No subject matches 'spain'."
+    assert caught.value.suggestions == ()
+
+
+@pytest.mark.parametrize("query", ["", " ", "   \t ", "!!!", "-", "'", "...?", "\u3000"])
+def test_blank_or_punctuation_queries_raise_no_match(base: FactBase, query: str) -> None:
+    with pytest.raises(NoMatch) as caught:
+        resolve(base, query)
+    assert caught.value.suggestions == ()
+    assert caught.value.query == query
+    assert caught.value.exit_code == 1
+
+
+def test_blank_query_message() -> None:
+    with pytest.raises(NoMatch, match=r"^No subject matches ''\.$"):
+        resolve(tiny(("esp", "Spain", ())), "")
+
+
+def test_message_stays_on_one_line(base: FactBase) -> None:
+    with pytest.raises(NoMatch) as caught:
+        resolve(base, "atl\nantis\r\tzz")
+    assert "\n" not in str(caught.value)
+    assert "\r" not in str(caught.value)
+    assert caught.value.query == "atl\nantis\r\tzz"
+
+
+@pytest.mark.parametrize("query", ["x" * 10_000, "spain " * 2_000, "조선" * 5_000, "!" * 10_000])
+def test_very_long_queries_answer_quickly(base: FactBase, query: str) -> None:
+    resolve(base, "spain")  # the index is built once, outside the timing
+    start = time.perf_counter()
+    with pytest.raises(NoMatch) as caught:
+        resolve(base, query)
+    assert time.perf_counter() - start < 0.5
+    assert caught.value.query == query
+    assert len(str(caught.value)) < 250
+
+
+# -- ambiguity and determinism --------------------------------------------------------------
+
+
+def test_korea_is_ambiguous(base: FactBase) -> None:
+    resolution = resolve(base, "korea")
+    found = [resolution.best.id, *(match.id for match in resolution.alternatives)]
+    assert set(found) == {"kor", "prk"}
+    # An equal score: the smaller id wins, every time.
+    assert resolution.best.id == "kor"
+    assert resolution.alternatives[0].score == resolution.best.score
+    # "Korean Friendship Association" only shares part of a word: not an alternative.
+    assert "korean-friendship-association" not in found
+
+
+def test_alternatives_are_distinct_plausible_and_ordered(base: FactBase) -> None:
+    resolution = resolve(base, "red cross")
+    ids = [resolution.best.id, *(match.id for match in resolution.alternatives)]
+    assert ids == ["international-red-cross", "prk-red-cross", "spanish-red-cross"]
+    assert len(set(ids)) == len(ids)
+    for match in resolution.alternatives:
+        assert match.score >= THRESHOLD
+        assert match.score >= resolution.best.score - ALTERNATIVE_MARGIN
+    keys = [(-match.score, match.id) for match in (resolution.best, *resolution.alternatives)]
+    assert keys == sorted(keys)
+
+
+@pytest.mark.parametrize("query", ["korea", "red cross", "spian", "Cao de Benós", "council"])
+def test_same_query_same_answer(base: FactBase, query: str) -> None:
+    first = resolve(base, query)
+    assert resolve(base, query) == first
+    # A freshly loaded base (and so a fresh index) answers alike.
+    assert resolve(load([builtin_fact_file()]), query) == first
+
+
+def test_ties_go_to_the_smaller_id_whatever_the_file_order() -> None:
+    beta, alpha = ("b-twin", "Beta", ("Twin",)), ("a-twin", "Alpha", ("Twin",))
+    for entities in ((beta, alpha), (alpha, beta)):
+        resolution = resolve(tiny(*entities), "twin")
+        assert resolution.best == Match("a-twin", "Alpha", "country", 100.0, "Twin")
+        assert resolution.alternatives == (Match("b-twin", "Beta", "country", 100.0, "Twin"),)
+
+
+def test_an_entity_appears_once_with_its_best_name() -> None:
+    small = tiny(("one", "Twin", ("Twins", "Twin City", "TWIN")), ("two", "Other", ("Twin Peaks",)))
+    resolution = resolve(small, "twin")
+    assert resolution.best == Match("one", "Twin", "country", 100.0, "Twin")
+    ids = [match.id for match in resolution.alternatives]
+    assert "one" not in ids
+    assert len(ids) == len(set(ids))
+
+
+def test_resolution_is_a_plain_value(base: FactBase) -> None:
+    resolution = resolve(base, "madrid")
+    assert isinstance(resolution, Resolution)
+    assert resolution == Resolution("madrid", Match("madrid", "Madrid", "city", 100.0, "Madrid"), ())
+
+
+# -- kinds filter ---------------------------------------------------------------------------
+
+
+def test_kinds_filter(base: FactBase) -> None:
+    assert resolve(base, "madrid", kinds={"city"}).best.id == "madrid"
+    assert resolve(base, "Cao de Benós", kinds={"person"}).best.id == "cao-de-benos"
+    with pytest.raises(NoMatch) as caught:
+        resolve(base, "madrid", kinds={"country"})
+    assert caught.value.suggestions
+    assert {match.kind for match in caught.value.suggestions} == {"country"}
+
+
+def test_kinds_filter_narrows_an_ambiguity(base: FactBase) -> None:
+    resolution = resolve(base, "red cross", kinds={"organisation"})
+    assert resolution.best.id == "prk-red-cross"
+    assert [match.id for match in resolution.alternatives] == ["spanish-red-cross"]
+
+
+def test_empty_kinds_match_nothing(base: FactBase) -> None:
+    with pytest.raises(NoMatch) as caught:
+        resolve(base, "spain", kinds=set())
+    assert caught.value.suggestions == ()
+
+
+# -- completion -----------------------------------------------------------------------------
+
+
+def test_complete_offers_names_starting_with_the_prefix(base: FactBase) -> None:
+    assert "Madrid" in complete(base, "ma")
+    assert complete(base, "ma") == complete(base, "MA")
+    assert complete(base, "es")[:3] == ["ES", "ESP", "España"]
+    assert complete(base, "espa") == ["España"]
+    assert complete(base, "north k") == ["North Korea", "North Korean Red Cross"]
+    assert "조선" in complete(base, "조")
+    assert complete(base, "zzzz") == []
+
+
+def test_complete_is_sorted_deduplicated_and_limited(base: FactBase) -> None:
+    for prefix in ("", "a", "un", "co", "k"):
+        found = complete(base, prefix)
+        assert len(found) <= 20
+        assert len({normalise(text) for text in found}) == len(found)
+        assert [normalise(text) for text in found] == sorted(normalise(text) for text in found)
+        assert all(normalise(text).startswith(normalise(prefix)) for text in found)
+    assert len(complete(base, "", limit=5)) == 5
+    assert complete(base, "un", limit=0) == []
+    # "Alejandro Cao de Benós" and "Alejandro Cao de Benos" are one candidate.
+    assert complete(base, "alejandro cao de benos", limit=50) == [
+        "Alejandro Cao de Benós",
+        "Alejandro Cao de Benós de Les y Pérez",
+    ]
+
+
+def test_complete_handles_odd_prefixes(base: FactBase) -> None:
+    assert complete(base, "x" * 10_000) == []
+    assert complete(base, unicodedata.normalize("NFD", "마드")) == ["마드리드"]
+
+
+# -- the index ------------------------------------------------------------------------------
+
+
+def test_index_is_built_once_per_base(base: FactBase) -> None:
+    assert SubjectIndex.of(base) is SubjectIndex.of(base)
+    other = tiny(("esp", "Spain", ()))
+    assert SubjectIndex.of(other) is not SubjectIndex.of(base)
+    assert resolve(other, "spain").best.id == "esp"
+    with pytest.raises(NoMatch):
+        resolve(other, "madrid")
+
+
+def test_importing_the_module_leaves_rapidfuzz_unloaded() -> None:
+    code = "import sys, dprkrel.resolve; print('rapidfuzz' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
