@@ -7,15 +7,23 @@ them, so that start-up stays quick.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from dprkrel.errors import EXIT_ERROR, DataError, DprkrelError
+from dprkrel.answers import Matched
+from dprkrel.dates import DateFormatError, PartialDate
+from dprkrel.errors import EXIT_ERROR, EXIT_NOT_FOUND, DataError, DprkrelError, UsageError
+from dprkrel.model import RECORD_TYPES, Entity
+from dprkrel.views import Answer, OutputFormat
+
+if TYPE_CHECKING:
+    from dprkrel.factbase import FactBase
 
 app = typer.Typer(
     name="dprkrel",
@@ -111,6 +119,313 @@ def validate(
         base = load(files)
     counts = ", ".join(f"{count} {_plural(kind, count)}" for kind, count in base.counts().items())
     typer.echo(f"valid: {counts} in {len(files)} {_plural('file', len(files))}")
+
+
+# -- shared options ------------------------------------------------------------------------
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
+SourcesOption = Annotated[bool, typer.Option("--sources", help="Add a column with each row's source and section.")]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", help="The date to answer for: YYYY, YYYY-MM or YYYY-MM-DD (default: today).", metavar="DATE"
+    ),
+]
+
+
+def _date_option(name: str, value: str | None) -> PartialDate | None:
+    if value is None:
+        return None
+    try:
+        return PartialDate.parse(value.strip())
+    except DateFormatError as error:
+        raise UsageError(f"{name}: {error}") from None
+
+
+def _load(ctx: typer.Context) -> FactBase:
+    from dprkrel.loader import load
+
+    settings: Settings = ctx.obj
+    files = settings.fact_paths()
+    if not files:
+        raise UsageError("no fact files: --no-builtin was given without --data")
+    return load(files)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a subject argument resolved to."""
+
+    matched: tuple[Matched, ...]
+    scope: frozenset[str] | None
+    warnings: list[dict[str, Any]]
+
+
+def _subject(
+    base: FactBase,
+    command: str,
+    query: str | None,
+    fmt: OutputFormat,
+    as_of: PartialDate | None,
+    kinds: set[str] | None = None,
+) -> Subject:
+    """Resolve a subject; with no match, print the JSON envelope (for --json) and end with exit 1."""
+    from dprkrel import answers, queries
+    from dprkrel.resolve import NoMatch, resolve
+
+    if query is None:
+        return Subject((), None, [])
+    try:
+        resolution = resolve(base, query, kinds=kinds)
+    except NoMatch as error:
+        if fmt is OutputFormat.JSON:
+            suggestions = [
+                {"id": match.id, "name": match.name, "kind": match.kind, "score": match.score}
+                for match in error.suggestions
+            ]
+            payload = answers.envelope(command, query=query, as_of=as_of, results=[], suggestions=suggestions)
+            _write_json(payload)
+        raise
+    best = resolution.best
+    matched = (Matched(best.id, best.name, best.kind, best.score),)
+    warnings = []
+    if resolution.alternatives:
+        others = ", ".join(f"{match.name} ({match.id})" for match in resolution.alternatives)
+        message = f"'{query}' matched {best.name} ({best.id}); it could also mean: {others}"
+        warnings.append(answers.warning("ambiguous", message, best.id))
+        typer.echo(f"dprkrel: {message}", err=True)
+    return Subject(matched, queries.subject_scope(base, best.id), warnings)
+
+
+def _write_json(payload: dict[str, Any]) -> None:
+    from dprkrel.render import json_out
+
+    json_out.write_json(payload, sys.stdout)
+
+
+def _emit(answer: Answer, fmt: OutputFormat, json_flag: bool, *, chart: bool = False, nothing: str) -> None:
+    """Print the answer; when it holds nothing, say so on stderr and end with exit 1."""
+    from dprkrel.render import render
+
+    if answer.found or fmt is OutputFormat.JSON:
+        render(answer, fmt, sys.stdout, chart=chart and answer.found)
+    if not answer.found:
+        typer.echo(f"dprkrel: {nothing}", err=True)
+        raise typer.Exit(EXIT_NOT_FOUND)
+
+
+def _format(fmt: OutputFormat, json_flag: bool) -> OutputFormat:
+    return OutputFormat.JSON if json_flag else fmt
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+@app.command()
+def timeline(
+    ctx: typer.Context,
+    subject: Annotated[
+        str | None, typer.Argument(help="A country, organisation, city or person.", show_default=False)
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only events from this date on (YYYY[-MM[-DD]]).", metavar="DATE")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only events up to this date (YYYY[-MM[-DD]]).", metavar="DATE")
+    ] = None,
+    category: Annotated[
+        list[str] | None, typer.Option("--category", "-c", help="Only events of this category (repeatable).")
+    ] = None,
+    as_of: AsOfOption = None,
+    chart: Annotated[bool, typer.Option("--chart", help="Draw the history as a chart above the table.")] = False,
+    fmt: FormatOption = OutputFormat.TABLE,
+    json_flag: JsonOption = False,
+    sources: SourcesOption = False,
+) -> None:
+    """The dated events, oldest first, at the precision the sources give.
+
+    Example: dprkrel timeline spain --since 2013
+    """
+    from dprkrel import answers, queries, schema
+
+    fmt = _format(fmt, json_flag)
+    with reporting_errors():
+        since_date, until_date = _date_option("--since", since), _date_option("--until", until)
+        as_of_date = _date_option("--as-of", as_of)
+        categories = [item.strip().lower().replace(" ", "_") for item in category or []]
+        unknown = [item for item in categories if item not in schema.EVENT_CATEGORIES]
+        if unknown:
+            raise UsageError(f"unknown category '{unknown[0]}'; choose from {', '.join(schema.EVENT_CATEGORIES)}")
+        base = _load(ctx)
+        found = _subject(base, "timeline", subject, fmt, as_of_date)
+        events = queries.timeline(
+            base, scope=found.scope, since=since_date, until=until_date, categories=categories, as_of=as_of_date
+        )
+        answer = answers.timeline_answer(
+            base,
+            events,
+            query=subject,
+            matched=found.matched,
+            as_of=as_of_date,
+            with_sources=sources,
+            scope=found.scope,
+            warnings=found.warnings,
+        )
+        who = f" for {found.matched[0].name}" if found.matched else ""
+        _emit(answer, fmt, json_flag, chart=chart, nothing=f"no events{who} match these options")
+
+
+@app.command()
+def embassy(
+    ctx: typer.Context,
+    subject: Annotated[str | None, typer.Argument(help="A city, country or organisation.", show_default=False)] = None,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+    json_flag: JsonOption = False,
+    sources: SourcesOption = False,
+) -> None:
+    """Diplomatic missions that concern a place: who sends them, when they opened and closed,
+    their status on a date, consular work, accreditations and who acts for whom.
+
+    Example: dprkrel embassy madrid --as-of 2015
+    """
+    from dprkrel import answers, queries
+
+    fmt = _format(fmt, json_flag)
+    with reporting_errors():
+        as_of_date = _date_option("--as-of", as_of) or queries.today()
+        base = _load(ctx)
+        found = _subject(base, "embassy", subject, fmt, as_of_date)
+        missions = queries.missions_concerning(base, found.scope)
+        answer = answers.embassy_answer(
+            base,
+            missions,
+            query=subject,
+            matched=found.matched,
+            as_of=as_of_date,
+            with_sources=sources,
+            warnings=found.warnings,
+        )
+        who = f" concern {found.matched[0].name}" if found.matched else " are in the fact base"
+        _emit(answer, fmt, json_flag, nothing=f"no missions{who}")
+
+
+@app.command()
+def advisory(
+    ctx: typer.Context,
+    country: Annotated[
+        str | None, typer.Argument(help="The country giving the advice, or the one it is about.", show_default=False)
+    ] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+    json_flag: JsonOption = False,
+    sources: SourcesOption = False,
+) -> None:
+    """The travel advice a government gives its citizens about North Korea.
+
+    Example: dprkrel advisory spain
+    """
+    from dprkrel import answers, queries
+
+    fmt = _format(fmt, json_flag)
+    with reporting_errors():
+        base = _load(ctx)
+        as_of_date = queries.today()  # stated facts are marked when their source is older than this
+        found = _subject(base, "advisory", country, fmt, as_of_date)
+        advisories = queries.advisories_for(base, found.scope)
+        answer = answers.advisory_answer(
+            base,
+            advisories,
+            query=country,
+            matched=found.matched,
+            as_of=as_of_date,
+            with_sources=sources,
+            warnings=found.warnings,
+        )
+        who = f" from or about {found.matched[0].name}" if found.matched else ""
+        _emit(answer, fmt, json_flag, nothing=f"no travel advice{who} in the fact base")
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Words to look for; typos and word forms are forgiven.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="Show at most this many results.")] = 10,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", "-k", help="Only records of this kind (repeatable): event, mission, …")
+    ] = None,
+    fmt: FormatOption = OutputFormat.TABLE,
+    json_flag: JsonOption = False,
+    sources: SourcesOption = False,
+) -> None:
+    """Search every record, best match first, with its kind, score and a one-line summary.
+
+    Example: dprkrel search "ambassador expelled"
+    """
+    from dprkrel import answers
+    from dprkrel import search as search_core
+
+    fmt = _format(fmt, json_flag)
+    with reporting_errors():
+        kinds = [item.strip().lower() for item in kind or []]
+        known = [record_type.KIND for record_type in RECORD_TYPES]
+        unknown = [item for item in kinds if item not in known]
+        if unknown:
+            raise UsageError(f"unknown kind '{unknown[0]}'; choose from {', '.join(known)}")
+        base = _load(ctx)
+        hits = search_core.search(base, query, limit=limit, kinds=kinds)
+        answer = answers.search_answer(base, hits, query=query, with_sources=sources)
+        _emit(answer, fmt, json_flag, nothing=f"nothing matches '{query}'")
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A person, country, organisation or city.")],
+    fmt: FormatOption = OutputFormat.TABLE,
+    json_flag: JsonOption = False,
+    sources: SourcesOption = False,
+) -> None:
+    """The profile of an entity: its names in every script, its roles, and every record that
+    involves it.
+
+    Example: dprkrel show "Cao de Benós"
+    """
+    from dprkrel import answers
+
+    fmt = _format(fmt, json_flag)
+    with reporting_errors():
+        base = _load(ctx)
+        found = _subject(base, "show", name, fmt, None)
+        entity = base.by_id[found.matched[0].id]
+        assert isinstance(entity, Entity)
+        answer = answers.show_answer(
+            base, entity, query=name, matched=found.matched, with_sources=sources, warnings=found.warnings
+        )
+        _emit(answer, fmt, json_flag, nothing=f"nothing about '{name}'")
+
+
+@app.command()
+def sources(
+    ctx: typer.Context,
+    fmt: FormatOption = OutputFormat.TABLE,
+    json_flag: JsonOption = False,
+) -> None:
+    """The source documents: publisher, address, the date they speak for, and how many records
+    cite each.
+
+    Example: dprkrel sources --json
+    """
+    from dprkrel import answers
+
+    fmt = _format(fmt, json_flag)
+    with reporting_errors():
+        base = _load(ctx)
+        answer = answers.sources_answer(base, with_sources=False)
+        _emit(answer, fmt, json_flag, nothing="no sources in the fact base")
 
 
 def _plural(noun: str, count: int) -> str:

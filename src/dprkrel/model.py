@@ -145,6 +145,8 @@ class Event(Record):
     actors: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     details: tuple[str, ...] = ()
+    # A period this event begins (such as diplomatic relations), drawn as a bar on charts.
+    opens_period: str | None = None
 
 
 @dataclass(frozen=True)

@@ -155,6 +155,7 @@ SECTIONS: tuple[Section, ...] = (
             "actors": Field("ref_list", ref_kinds=ENTITY),
             "places": Field("ref_list", ref_kinds=ENTITY),
             "details": Field("text_list"),
+            "opens_period": Field("text"),
         },
     ),
     Section(
