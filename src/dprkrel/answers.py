@@ -147,29 +147,25 @@ def sources_cell(record: model.Record) -> str:
 
 
 def _claims_cell(claims: tuple[model.DateClaim, ...]) -> str:
-    """A date for a table: disputed dates side by side, each with its source section."""
+    """A date for a table; disputed dates side by side and starred (the note under the
+    table gives each claim's source)."""
     if not claims:
         return "—"
-    if len({claim.value for claim in claims}) == 1:
-        return claims[0].value.human()
-    return (
-        " / ".join(
-            f"{claim.value.human()} ({claim.citation.section})" if claim.citation else claim.value.human()
-            for claim in sorted(claims, key=lambda claim: claim.value.sort_key())
-        )
-        + " [conflict]"
-    )
+    values = sorted({claim.value for claim in claims}, key=PartialDate.sort_key)
+    if len(values) == 1:
+        return values[0].human()
+    return " / ".join(value.human() for value in values) + " *"
 
 
 def _table(
     title: str,
-    headers: Sequence[str],
+    headers: Sequence[str | Column],
     rows: list[list[str]],
     notes: list[str],
     with_sources: bool,
     cited: Sequence[model.Record] | None = None,
 ) -> TableView:
-    columns = [Column(header) for header in headers]
+    columns = [header if isinstance(header, Column) else Column(header) for header in headers]
     if with_sources and cited is not None:
         columns.append(Column("Sources"))
         rows = [[*row, sources_cell(record)] for row, record in zip(rows, cited, strict=True)]
@@ -177,7 +173,7 @@ def _table(
 
 
 def _notes(warnings: list[Json]) -> list[str]:
-    marks = {"conflict": "* conflict", "stale": "as of", "ambiguous": "note"}
+    marks = {"conflict": "* conflict", "stale": "as of", "ambiguous": "note", "status": "status unknown"}
     return [f"{marks.get(item['type'], item['type'])}: {item['message']}" for item in warnings]
 
 
@@ -246,6 +242,7 @@ def embassy_answer(
 ) -> Answer:
     results = []
     rows = []
+    reasons: list[Json] = []
     for mission in missions:
         known_open = queries.stated_as_of(base, mission)
         status = queries.mission_status(mission, as_of, known_open)
@@ -255,9 +252,8 @@ def embassy_answer(
         results.append(data)
         rows.append(
             [
-                mission.name,
-                f"{queries.display_name(base, mission.sending)} → {queries.display_name(base, mission.host)}",
-                queries.display_name(base, mission.city) or "—",
+                f"{mission.name}\n{queries.display_name(base, mission.sending)} → "
+                f"{queries.display_name(base, mission.host)}",
                 _claims_cell(mission.opened),
                 _claims_cell(mission.closed),
                 _status_cell(status, known_open, as_of),
@@ -265,19 +261,20 @@ def embassy_answer(
                 _roles_cell(base, mission),
             ]
         )
-    warnings = warnings + record_warnings(base, missions, as_of)
-    headers = ("Mission", "From → in", "City", "Opened", "Closed", "Status", "Consular", "Accredited / acts for")
+        if status.reason:
+            reasons.append(warning("status", f"{mission.id}: {status.reason}", mission.id))
+    warnings = warnings + reasons + record_warnings(base, missions, as_of)
+    headers = ("Mission (from → in)", "Opened", "Closed", "Status", "Consular", "Accredited / acts for")
     title = f"Missions: {matched[0].name}" if matched else "Missions"
-    table = _table(f"{title} (status on {as_of.human()})", headers, rows, _notes(warnings), with_sources, missions)
+    table = _table(f"{title} (status as of {as_of.human()})", headers, rows, _notes(warnings), with_sources, missions)
     payload = envelope("embassy", query=query, matched=matched, as_of=as_of, results=results, warnings=warnings)
     return Answer(payload, table, found=bool(missions))
 
 
 def _status_cell(status: queries.MissionStatus, known_open: PartialDate | None, as_of: PartialDate) -> str:
+    """The status word; 'open' known only from an older source says so (reasons go in the notes)."""
     text = status.status.replace("_", " ")
-    if status.reason:
-        text += f" ({status.reason})"
-    elif status.status == "open" and known_open is not None and as_of.first_day > known_open.last_day:
+    if status.status == "open" and known_open is not None and as_of.first_day > known_open.last_day:
         text += f" (as of {known_open.human()})"
     return text
 

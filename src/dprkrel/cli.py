@@ -29,6 +29,7 @@ app = typer.Typer(
     name="dprkrel",
     help="An offline, source-cited reference on North Korea's foreign relations.",
     no_args_is_help=True,
+    epilog="Exit codes: 0 found (or valid), 1 nothing found, 2 usage error or bad data.",
     add_completion=False,
     # Never print local variables of an internal error: they may hold a user's data.
     pretty_exceptions_show_locals=False,
@@ -288,8 +289,10 @@ def embassy(
     json_flag: JsonOption = False,
     sources: SourcesOption = False,
 ) -> None:
-    """Diplomatic missions that concern a place: who sends them, when they opened and closed,
-    their status on a date, consular work, accreditations and who acts for whom.
+    """Diplomatic missions that concern a place, with their status on a date.
+
+    Shows who sends each mission, when it opened and closed, whether it does consular work,
+    which countries it is accredited to, and who acts for whom.
 
     Example: dprkrel embassy madrid --as-of 2015
     """
@@ -389,8 +392,7 @@ def show(
     json_flag: JsonOption = False,
     sources: SourcesOption = False,
 ) -> None:
-    """The profile of an entity: its names in every script, its roles, and every record that
-    involves it.
+    """The profile of an entity: its names in every script, roles, and every record about it.
 
     Example: dprkrel show "Cao de Benós"
     """
@@ -414,8 +416,7 @@ def sources(
     fmt: FormatOption = OutputFormat.TABLE,
     json_flag: JsonOption = False,
 ) -> None:
-    """The source documents: publisher, address, the date they speak for, and how many records
-    cite each.
+    """The source documents, with publisher, address, date and how many records cite each.
 
     Example: dprkrel sources --json
     """
