@@ -1,0 +1,43 @@
+"""Shared fixtures: where things are, and the shipped fact base loaded once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dprkrel.factbase import FactBase
+from dprkrel.loader import load
+from dprkrel.paths import builtin_fact_file
+
+TESTS_DIR = Path(__file__).resolve().parent
+
+
+@pytest.fixture(autouse=True)
+def _no_user_fact_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own DPRKREL_DATA must not leak into the tests."""
+    monkeypatch.delenv("DPRKREL_DATA", raising=False)
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The top of the source tree (where pyproject.toml is)."""
+    return TESTS_DIR.parent
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """tests/data: small fact files made for the tests."""
+    return TESTS_DIR / "data"
+
+
+@pytest.fixture(scope="session")
+def builtin_path() -> Path:
+    """The shipped fact base, as the package finds it."""
+    return builtin_fact_file()
+
+
+@pytest.fixture(scope="session")
+def shipped_base(builtin_path: Path) -> FactBase:
+    """The shipped fact base, loaded once for the whole run (records are immutable)."""
+    return load([builtin_path])
