@@ -244,7 +244,7 @@ def embassy_answer(
     rows = []
     reasons: list[Json] = []
     for mission in missions:
-        known_open = queries.stated_as_of(base, mission)
+        known_open = queries.known_open_from(base, mission)
         status = queries.mission_status(mission, as_of, known_open)
         data = record_json(base, mission)
         data["status"] = status.status
@@ -256,7 +256,7 @@ def embassy_answer(
                 f"{queries.display_name(base, mission.host)}",
                 _claims_cell(mission.opened),
                 _claims_cell(mission.closed),
-                _status_cell(status, known_open, as_of),
+                _status_cell(status, queries.stated_as_of(base, mission), as_of),
                 {True: "yes", False: "no", None: "not stated"}[mission.consular_services],
                 _roles_cell(base, mission),
             ]
@@ -271,11 +271,11 @@ def embassy_answer(
     return Answer(payload, table, found=bool(missions))
 
 
-def _status_cell(status: queries.MissionStatus, known_open: PartialDate | None, as_of: PartialDate) -> str:
+def _status_cell(status: queries.MissionStatus, stated: PartialDate | None, as_of: PartialDate) -> str:
     """The status word; 'open' known only from an older source says so (reasons go in the notes)."""
     text = status.status.replace("_", " ")
-    if status.status == "open" and known_open is not None and as_of.first_day > known_open.last_day:
-        text += f" (as of {known_open.human()})"
+    if status.status == "open" and stated is not None and as_of.first_day > stated.last_day:
+        text += f" (as of {stated.human()})"
     return text
 
 

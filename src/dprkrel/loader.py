@@ -27,7 +27,10 @@ YAML = "tag:yaml.org,2002:"
 _STR, _SEQ, _MAP = YAML + "str", YAML + "seq", YAML + "map"
 _SCALAR_TAGS = {YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+# No leading zeros: YAML 1.1 reads 0755 as octal, and the fact files never need them.
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
+# An asterisk that could start an alias (*name); a cheap test before looking closer.
+_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,:])\*[^\s,\[\]{}]", re.MULTILINE)
 _LANG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 # What an unquoted scalar of each implicit type would silently become.
 _COERCED_AS = {
@@ -81,6 +84,7 @@ class _Reader:
         self.result = _FileResult()
         self.record_id: str | None = None
         self.seen: set[int] = set()
+        self.found_alias = False
 
     # -- reporting -----------------------------------------------------------------
 
@@ -99,7 +103,8 @@ class _Reader:
         if id(node) in self.seen:
             # The composer gives an alias the very node of its anchor: seeing a node twice
             # means an alias, and refusing it keeps "billion laughs" files from expanding.
-            self.problem(node, "aliases (*name) are not allowed in fact files; write the value out")
+            # The node carries the anchor's position, so the aliases are located afterwards.
+            self.found_alias = True
             return False
         self.seen.add(id(node))
         from yaml.nodes import MappingNode, ScalarNode, SequenceNode
@@ -453,6 +458,10 @@ def _compose(text: str, file: str, problems: list[Problem]) -> Node | None:
         line = mark.line + 1 if mark is not None else None
         column = mark.column + 1 if mark is not None else None
         message = " ".join(part for part in (error.context, error.problem) if part)
+        context = error.context_mark
+        if context is not None and mark is not None and context.line != mark.line:
+            # An unclosed quote or bracket is found far below where it starts: say both.
+            message += f" (it starts at line {context.line + 1}, column {context.column + 1})"
         problems.append(Problem(file, line, column, f"not valid YAML: {message}"))
     except yaml.YAMLError as error:
         problems.append(Problem(file, None, None, f"not valid YAML: {error}"))
@@ -473,7 +482,10 @@ def read_text(path: Path) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise DataError([Problem(name, None, None, f"is not UTF-8 text (byte {error.start})")]) from None
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        problem = Problem(name, line, column, f"is not UTF-8 text (byte {error.start})")
+        raise DataError([problem]) from None
 
 
 def _read_file(path: Path) -> _FileResult:
@@ -486,7 +498,29 @@ def _read_file(path: Path) -> _FileResult:
     node = _compose(text, name, reader.result.problems)
     if not reader.result.problems:
         reader.document(node)
+    # Aliases inside parts the schema walk skipped (an unknown section) are caught by the text
+    # check; parsing again only happens when the file may hold an alias at all.
+    if reader.found_alias or _MAYBE_ALIAS.search(text):
+        reader.result.problems += _alias_problems(text, name, reader.result.declarations)
     return reader.result
+
+
+def _alias_problems(text: str, file: str, declarations: list[Declaration]) -> list[Problem]:
+    """One problem at each alias (*name), found from the parser's events, which keep their place."""
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    problems = []
+    try:
+        for event in yaml.parse(text, Loader=loader_class):
+            if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
+                line, column = event.start_mark.line + 1, event.start_mark.column + 1
+                owners = [d.id for d in declarations if (d.origin.line, d.origin.column) <= (line, column)]
+                message = f"aliases (*{event.anchor}) are not allowed in fact files; write the value out"
+                problems.append(Problem(file, line, column, message, owners[-1] if owners else None))
+    except yaml.YAMLError:
+        pass  # the syntax error itself is already reported by _compose
+    return problems
 
 
 def _cross_check(results: Sequence[_FileResult]) -> list[Problem]:

@@ -148,8 +148,10 @@ def _status_on_day(
         return "unknown", f"the opening is known only to the {opened.precision} ({opened.human()})"
     if closed is not None and day >= closed.first_day:
         return "unknown", f"the closing is known only to the {closed.precision} ({closed.human()})"
-    if opened is None and (known_open is None or day < known_open.first_day):
+    if opened is None and known_open is None:
         return "unknown", "the sources give no opening date"
+    if opened is None and known_open is not None and day < known_open.first_day:
+        return "unknown", f"the sources give no opening date and show it working only from {known_open.human()}"
     return "open", None
 
 
@@ -175,6 +177,16 @@ def mission_status(mission: model.Mission, as_of: PartialDate, known_open: Parti
     if len({claim.value for claim in mission.opened}) > 1 or len({claim.value for claim in mission.closed}) > 1:
         return MissionStatus("unknown", "the sources disagree on its dates")
     return MissionStatus("unknown", f"its status changed during {as_of.human()}")
+
+
+def known_open_from(base: FactBase, mission: model.Mission) -> PartialDate | None:
+    """For a mission with no opening date that a present-tense source says exists: the
+    earliest date it is known to have worked, counting its accreditations' start dates."""
+    stated = stated_as_of(base, mission)
+    if stated is None:
+        return None
+    starts = [stated, *(item.since for item in mission.accredited_to if item.since is not None)]
+    return min(starts, key=PartialDate.sort_key)
 
 
 def missions_concerning(base: FactBase, scope: Collection[str] | None) -> list[model.Mission]:
