@@ -19,6 +19,12 @@ def _no_user_fact_files(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DPRKREL_DATA", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled fact bases go to a directory of the test run's own, never the user's cache."""
+    monkeypatch.setenv("DPRKREL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     """The top of the source tree (where pyproject.toml is)."""

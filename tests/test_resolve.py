@@ -37,7 +37,7 @@ def tiny(*entities: tuple[str, str, tuple[str, ...]]) -> FactBase:
     records = tuple(
         model.Entity(id=id_, entity_kind="country", name=name, aliases=aliases) for id_, name, aliases in entities
     )
-    return FactBase(records=records, files=())
+    return FactBase.in_memory(records)
 
 
 def full_width(text: str) -> str:
@@ -324,7 +324,7 @@ def test_no_match_message_names_the_three_nearest() -> None:
 
 def test_no_match_in_an_empty_base_suggests_nothing() -> None:
     with pytest.raises(NoMatch) as caught:
-        resolve(FactBase(records=(), files=()), "spain")
+        resolve(FactBase.in_memory(()), "spain")
     assert str(caught.value) == "No subject matches 'spain'."
     assert caught.value.suggestions == ()
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+import dprkrel
 from dprkrel.cli import app
 from dprkrel.errors import DataError
 from dprkrel.factbase import FactBase
@@ -162,5 +163,8 @@ def test_version_prints_the_installed_version(repo_root: Path) -> None:
     result = run("--version")
     assert result.exit_code == 0
     assert result.stdout == f"dprkrel {version('dprkrel')}\n"
-    project = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert version("dprkrel") == project["version"]
+    # pyproject.toml takes the version from the package, so the two cannot drift apart.
+    project = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["hatch"]["version"]["path"] == "src/dprkrel/__init__.py"
+    assert version("dprkrel") == dprkrel.__version__

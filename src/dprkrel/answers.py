@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dprkrel import model, queries
 from dprkrel.dates import PartialDate
-from dprkrel.factbase import FactBase
-from dprkrel.search import Hit
 from dprkrel.views import Answer, Bar, ChartView, Column, Mark, TableView
+
+if TYPE_CHECKING:
+    from dprkrel.factbase import FactBase
+    from dprkrel.search import Hit
 
 SCHEMA_VERSION = 1
 Json = dict[str, Any]
@@ -173,8 +175,9 @@ def _table(
 
 
 def _notes(warnings: list[Json]) -> list[str]:
-    marks = {"conflict": "* conflict", "stale": "as of", "ambiguous": "note", "status": "status unknown"}
-    return [f"{marks.get(item['type'], item['type'])}: {item['message']}" for item in warnings]
+    """Warnings as lines under a table; ambiguity is said on stderr already, not repeated."""
+    marks = {"conflict": "* conflict", "stale": "as of", "status": "status unknown"}
+    return [f"{marks[item['type']]}: {item['message']}" for item in warnings if item["type"] in marks]
 
 
 # -- commands -------------------------------------------------------------------------------------
@@ -212,7 +215,7 @@ def _event_text(event: model.Event) -> str:
 def timeline_chart(
     base: FactBase, title: str, events: list[model.Event], *, scope: frozenset[str] | None, as_of: PartialDate
 ) -> ChartView:
-    """Events as marks; relations and missions (and accreditations) as bars."""
+    """Events as marks; relations, missions and accreditations as bars, all as known on `as_of`."""
     marks = tuple(Mark(event.summary, queries.event_date(event)) for event in events)
     bars: list[Bar] = []
     for event in events:
@@ -221,13 +224,33 @@ def timeline_chart(
     for mission in queries.missions_concerning(base, scope):
         opened = model.earliest(mission.opened)
         closed = model.earliest(mission.closed)
+        # Short labels, so the chart's label column does not cut them: "Madrid embassy".
+        place = queries.display_name(base, mission.city)
+        label = f"{place} {mission.mission_kind.replace('_', ' ')}" if place else mission.name
         if opened is not None:
-            bars.append(Bar(mission.name, opened, closed, end_known=closed is not None or mission.present_tense))
+            disputed = " *" if len({claim.value for claim in mission.opened}) > 1 else ""
+            known = closed is not None or mission.present_tense
+            bars.append(Bar(label + disputed, opened, closed, end_known=known))
         for accreditation in mission.accredited_to:
             if accreditation.since is not None:
-                label = f"{mission.name} → {queries.display_name(base, accreditation.country)}"
-                bars.append(Bar(label, accreditation.since, accreditation.until, end_known=mission.present_tense))
-    return ChartView(title, as_of, marks, tuple(bars))
+                country = queries.display_name(base, accreditation.country)
+                bar = Bar(f"{place or mission.name} → {country}", accreditation.since, accreditation.until)
+                bars.append(
+                    dataclasses.replace(bar, end_known=accreditation.until is not None or mission.present_tense)
+                )
+    return ChartView(title, as_of, marks, tuple(_clipped(bars, as_of)))
+
+
+def _clipped(bars: list[Bar], as_of: PartialDate) -> list[Bar]:
+    """The bars as they stood on `as_of`: later periods left out, later ends not yet known."""
+    clipped = []
+    for bar in bars:
+        if bar.start.first_day > as_of.last_day:
+            continue
+        if bar.end is not None and bar.end.first_day > as_of.last_day:
+            bar = Bar(bar.label, bar.start, None)
+        clipped.append(bar)
+    return clipped
 
 
 def embassy_answer(
@@ -332,7 +355,8 @@ def search_answer(base: FactBase, hits: list[Hit], *, query: str, with_sources: 
     for hit in hits:
         data = record_json(base, hit.record)
         data["score"] = hit.score
-        data["summary"] = queries.record_summary(base, hit.record)
+        # A record with a summary of its own keeps it; the others get their one-line description.
+        data.setdefault("summary", queries.record_summary(base, hit.record))
         results.append(data)
         rows.append([hit.record.kind, f"{hit.score:.1f}", queries.record_summary(base, hit.record), hit.record.id])
     records = [hit.record for hit in hits]
@@ -418,12 +442,15 @@ def sources_answer(base: FactBase, *, with_sources: bool) -> Answer:
         data["records"] = counts.get(source.id, 0)
         results.append(data)
         stated = source.stated_as_of.human() if source.stated_as_of else "—"
-        rows.append([source.id, source.title, source.publisher, source.url, stated, str(counts.get(source.id, 0))])
-    table = TableView(
-        "Sources",
-        tuple(Column(h) for h in ("Id", "Title", "Publisher", "Address", "As of", "Records")),
-        tuple(map(tuple, rows)),
-        tuple(f"{source.id}: {source.date_note}" for source in base.of_type(model.Source) if source.date_note),
-    )
+        row = [source.id, source.title, source.publisher, stated, str(counts.get(source.id, 0))]
+        if with_sources:
+            row.append("; ".join(source.sections) or "—")
+        rows.append(row)
+    headers = ["Id", "Title", "Publisher", "As of", "Records"] + (["Sections"] if with_sources else [])
+    # Addresses go under the table, each on a line of its own, so they are never wrapped
+    # inside a narrow cell and stay whole for copying.
+    notes = [f"{source.id}: {source.url}" for source in base.of_type(model.Source)]
+    notes += [f"{source.id}: {source.date_note}" for source in base.of_type(model.Source) if source.date_note]
+    table = TableView("Sources", tuple(Column(h) for h in headers), tuple(map(tuple, rows)), tuple(notes))
     payload = envelope("sources", query=None, as_of=None, results=results)
     return Answer(payload, table, found=bool(results))

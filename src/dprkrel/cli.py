@@ -443,19 +443,42 @@ def _fail(message: str) -> NoReturn:
 
 @contextmanager
 def reporting_errors() -> Iterator[None]:
-    """Turn the core's errors into lines on stderr and the documented exit code."""
+    """Turn the core's errors into lines on stderr and the documented exit code.
+
+    Every line is passed through `visible`: problems quote fact files and queries, and a
+    control character in them must not reach the terminal raw, nor break the one-line form.
+    """
+    from dprkrel.render.text import visible
+
     try:
         yield
     except DataError as error:
         for problem in error.problems:
-            typer.echo(str(problem), err=True)
-        typer.echo(f"dprkrel: {error}", err=True)
+            typer.echo(visible(str(problem)), err=True)
+        typer.echo(f"dprkrel: {visible(str(error))}", err=True)
         raise typer.Exit(error.exit_code) from None
     except DprkrelError as error:
-        typer.echo(f"dprkrel: {error}", err=True)
+        typer.echo(f"dprkrel: {visible(str(error))}", err=True)
         raise typer.Exit(error.exit_code) from None
+    except UnicodeEncodeError as error:
+        # The renderers check before writing: nothing was printed. Names in Korean, accents,
+        # or a dash cannot be shown in the output's encoding (PYTHONIOENCODING=ascii, say).
+        bad = error.object[error.start : error.start + 1]
+        code = f" (U+{ord(bad):04X})" if bad else ""
+        typer.echo(
+            f"dprkrel: the output's encoding ({error.encoding}) cannot show {bad!a}{code}; "
+            "use --json, or a UTF-8 locale (PYTHONIOENCODING=utf-8)",
+            err=True,
+        )
+        raise typer.Exit(EXIT_ERROR) from None
 
 
 def main() -> None:
-    """The console-script entry point."""
-    app(prog_name="dprkrel")
+    """The console-script entry point.
+
+    Runs the app through `terminal.run`, which ends the process quietly on a closed output
+    pipe, on Ctrl-C (exit 130) and on an internal error (one line, no traceback, no locals).
+    """
+    from dprkrel.terminal import run
+
+    run(lambda: app(prog_name="dprkrel"))

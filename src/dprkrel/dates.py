@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -12,6 +11,13 @@ Precision = Literal["year", "month", "day"]
 
 _PARTIAL_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 _MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _days_in_month(year: int, month: int) -> int:
+    # Arithmetic rather than the calendar module, whose import costs start-up time.
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 class DateFormatError(ValueError):
@@ -43,7 +49,7 @@ class PartialDate:
         if month is not None and not 1 <= month <= 12:
             raise DateFormatError(f"'{text}' has no month {month}")
         if month is not None and day is not None:
-            last = calendar.monthrange(year, month)[1]
+            last = _days_in_month(year, month)
             if not 1 <= day <= last:
                 raise DateFormatError(f"'{text}' is impossible: that month has {last} days")
         return cls(year, month, day)
@@ -69,7 +75,7 @@ class PartialDate:
         if self.day is not None:
             return self.first_day
         month = self.month or 12
-        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
+        return dt.date(self.year, month, _days_in_month(self.year, month))
 
     def iso(self) -> str:
         """The date as written in the fact base: YYYY, YYYY-MM or YYYY-MM-DD."""

@@ -1,33 +1,289 @@
-"""The loaded fact base: every record of the fact files, by kind and by id."""
+"""The loaded fact base, kept in SQLite: records by id, kind and the entities they name.
+
+A fact base is compiled once from its YAML files into a small database (see cache.py):
+a file in the user's cache directory when one is writable, or a database in memory when
+not. Queries read only the rows they need and build records on demand, so a warm
+`timeline spain` costs the same on a base of fifty records as on one of a hundred thousand.
+Each row carries a CRC of its data: a cache file that was damaged is noticed and rebuilt
+instead of answering with damaged facts.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TypeVar
+import json
+import sqlite3
+import zlib
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
-from dprkrel import model, schema
+from dprkrel import codec, model
+from dprkrel.errors import DprkrelError
 
 R = TypeVar("R", bound=model.Record)
+T = TypeVar("T")
+
+# Bump when the tables or their encoding change: an older cache is then rebuilt.
+FORMAT = 1
+
+SCHEMA_SQL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, crc INTEGER NOT NULL);
+CREATE TABLE records (
+    pos INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+    data TEXT NOT NULL, crc INTEGER NOT NULL
+);
+CREATE INDEX records_kind ON records (kind, pos);
+CREATE TABLE mentions (entity TEXT NOT NULL, pos INTEGER NOT NULL);
+CREATE INDEX mentions_entity ON mentions (entity, pos);
+CREATE TABLE postings (word INTEGER NOT NULL, pos INTEGER NOT NULL);
+CREATE INDEX postings_word ON postings (word);
+"""
 
 
-@dataclass(frozen=True)
+class DamagedCache(DprkrelError):
+    """A compiled fact base that cannot be trusted; the caller rebuilds it from the YAML."""
+
+
+def _crc(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8"))
+
+
 class FactBase:
-    """Every record of the loaded fact files, in file order, and an index by id."""
+    """Every record of the loaded fact files, read from a compiled database on demand."""
 
-    records: tuple[model.Record, ...]
-    files: tuple[str, ...]
-    by_id: dict[str, model.Record] = field(init=False, compare=False, repr=False)
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        files: tuple[str, ...],
+        recover: Callable[[], sqlite3.Connection] | None = None,
+    ) -> None:
+        self._db = connection
+        self.files = files
+        # Compiles the base afresh when a cached file turns out damaged while in use.
+        self._recover = recover
+        self._records: dict[int, model.Record] = {}
+        self._positions: dict[str, int] = {}
+        self._meta: dict[str, Any] = {}
+        self.by_id: Mapping[str, model.Record] = _ById(self)
 
-    def __post_init__(self) -> None:
-        # A frozen dataclass sets derived fields through object.__setattr__.
-        object.__setattr__(self, "by_id", {record.id: record for record in self.records})
+    # -- reading -----------------------------------------------------------------------------
+
+    def _checked(self, read: Callable[[], T]) -> T:
+        """Run a read; if the compiled file proves damaged, compile afresh once and read again."""
+        try:
+            return read()
+        except DamagedCache:
+            if self._recover is None:
+                raise
+            recover, self._recover = self._recover, None
+            self._db.close()
+            self._db = recover()
+            self._records.clear()
+            self._meta.clear()
+            return read()
+
+    def _query(self, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
+        def read() -> list[Any]:
+            try:
+                return self._db.execute(sql, tuple(parameters)).fetchall()
+            except sqlite3.DatabaseError as error:
+                raise DamagedCache(f"the compiled fact base is damaged ({error})") from None
+
+        return self._checked(read)
+
+    def _record(self, pos: int, id_: str, kind: str, data: str, crc: int) -> model.Record:
+        record = self._records.get(pos)
+        if record is None:
+            if _crc(data) != crc:
+                raise DamagedCache(f"the compiled fact base is damaged (record {pos})")
+            try:
+                record = codec.decode_record(kind, json.loads(data))
+            except (ValueError, KeyError, TypeError) as error:
+                raise DamagedCache(f"the compiled fact base is damaged ({error})") from None
+            self._records[pos] = record
+        return record
+
+    def _positioned(self, sql: str, parameters: Iterable[Any] = ()) -> list[tuple[int, model.Record]]:
+        """(position, record) for each row of a query selecting pos, id, kind, data, crc."""
+        return self._checked(lambda: [(row[0], self._record(*row)) for row in self._query(sql, parameters)])
+
+    def _rows(self, sql: str, parameters: Iterable[Any] = ()) -> list[model.Record]:
+        return [record for _pos, record in self._positioned(sql, parameters)]
+
+    def meta(self, key: str) -> Any:
+        """A value stored with the base at build time (counts, the subject index, …)."""
+
+        def read() -> Any:
+            if key not in self._meta:
+                rows = self._query("SELECT value, crc FROM meta WHERE key = ?", (key,))
+                if not rows or _crc(rows[0][0]) != rows[0][1]:
+                    raise DamagedCache(f"the compiled fact base is damaged (meta '{key}')")
+                try:
+                    self._meta[key] = json.loads(rows[0][0])
+                except ValueError:
+                    raise DamagedCache(f"the compiled fact base is damaged (meta '{key}')") from None
+            return self._meta[key]
+
+        return self._checked(read)
+
+    def get(self, record_id: str) -> model.Record | None:
+        rows = self._rows("SELECT pos, id, kind, data, crc FROM records WHERE id = ?", (record_id,))
+        return rows[0] if rows and rows[0].id == record_id else None
+
+    @property
+    def records(self) -> tuple[model.Record, ...]:
+        """Every record, in file order (builds them all: for small bases and full scans)."""
+        return tuple(self._rows("SELECT pos, id, kind, data, crc FROM records ORDER BY pos"))
 
     def of_type(self, record_type: type[R]) -> tuple[R, ...]:
-        return tuple(record for record in self.records if isinstance(record, record_type))
+        """Every record of one kind, in file order."""
+        rows = self._rows(
+            "SELECT pos, id, kind, data, crc FROM records WHERE kind = ? ORDER BY pos", (record_type.KIND,)
+        )
+        return tuple(record for record in rows if isinstance(record, record_type))
+
+    def mentioning(self, entity_ids: Collection[str], kind: str | None = None) -> list[model.Record]:
+        """Records that name any of the entities in any field, in file order.
+
+        The index only proposes candidates: each is checked against its own fields, so a
+        damaged index row cannot put a record where it does not belong.
+        """
+        wanted = set(entity_ids)
+        if not wanted:
+            return []
+        found: list[model.Record] = []
+        # SQLite limits the number of parameters; large scopes go in batches.
+        ids = sorted(wanted)
+        positions: set[int] = set()
+        for start in range(0, len(ids), 500):
+            batch = ids[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            rows = self._query(f"SELECT DISTINCT pos FROM mentions WHERE entity IN ({marks})", batch)
+            positions.update(row[0] for row in rows)
+        for record in self.at(sorted(positions)).values():
+            if (kind is None or record.kind == kind) and model.mentioned_ids(record) & wanted:
+                found.append(record)
+        return found
+
+    def at(self, positions: Iterable[int]) -> dict[int, model.Record]:
+        """The records at these positions (as the indexes name them), in the order asked."""
+        wanted = list(positions)
+        rows: dict[int, model.Record] = {}
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            sql = f"SELECT pos, id, kind, data, crc FROM records WHERE pos IN ({marks})"
+            rows.update(self._positioned(sql, batch))
+        return {pos: rows[pos] for pos in wanted if pos in rows}
+
+    def kinds_at(self, positions: Collection[int]) -> dict[int, str]:
+        """The kind of the record at each position, without building the records."""
+        wanted = list(positions)
+        kinds: dict[int, str] = {}
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            kinds.update(self._query(f"SELECT pos, kind FROM records WHERE pos IN ({marks})", batch))
+        return kinds
+
+    def postings(self, words: Collection[int]) -> list[tuple[int, int]]:
+        """(word, record position) pairs for the given word numbers of the search vocabulary."""
+        wanted = list(words)
+        pairs: list[tuple[int, int]] = []
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            pairs += self._query(f"SELECT word, pos FROM postings WHERE word IN ({marks})", batch)
+        return pairs
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind, in schema order."""
-        counts = {section.record_type.KIND: 0 for section in schema.SECTIONS}
-        for record in self.records:
-            counts[record.kind] += 1
+        counts: dict[str, int] = self.meta("counts")
         return counts
+
+    def citation_counts(self) -> dict[str, int]:
+        """How many records cite each source, in any citation of theirs."""
+        counts: dict[str, int] = self.meta("citations")
+        return counts
+
+    @classmethod
+    def in_memory(cls, records: Iterable[model.Record], files: tuple[str, ...] = ()) -> FactBase:
+        """A fact base of these records, compiled into memory (no cache file)."""
+        connection = sqlite3.connect(":memory:")
+        build(connection, records)
+        return cls(connection, files)
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The database the records are read from."""
+        return self._db
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class _ById(Mapping[str, model.Record]):
+    """`base.by_id[...]`: records looked up by id, one query each."""
+
+    def __init__(self, base: FactBase) -> None:
+        self._base = base
+
+    def __getitem__(self, record_id: str) -> model.Record:
+        record = self._base.get(record_id)
+        if record is None:
+            raise KeyError(record_id)
+        return record
+
+    def __contains__(self, record_id: object) -> bool:
+        return isinstance(record_id, str) and self._base.get(record_id) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([row[0] for row in self._base._query("SELECT id FROM records ORDER BY pos")])
+
+    def __len__(self) -> int:
+        return int(self._base._query("SELECT COUNT(*) FROM records")[0][0])
+
+
+# -- building ------------------------------------------------------------------------------
+
+
+def build(connection: sqlite3.Connection, records: Iterable[model.Record]) -> None:
+    """Write the records, their indexes and the values derived from them into an empty database."""
+    from dprkrel import schema
+    from dprkrel.resolve import SubjectIndex
+    from dprkrel.search import record_words
+
+    db = connection
+    db.executescript(SCHEMA_SQL)
+    counts = {section.record_type.KIND: 0 for section in schema.SECTIONS}
+    citations: dict[str, int] = {}
+    vocabulary: dict[str, int] = {}
+    record_rows = []
+    mention_rows = []
+    posting_rows = []
+    records_list = list(records)
+    for pos, record in enumerate(records_list):
+        data = json.dumps(codec.encode(record), ensure_ascii=False, separators=(",", ":"))
+        record_rows.append((pos, record.id, record.kind, data, _crc(data)))
+        mention_rows += [(entity, pos) for entity in model.mentioned_ids(record)]
+        for word in record_words(record):
+            posting_rows.append((vocabulary.setdefault(word, len(vocabulary)), pos))
+        counts[record.kind] += 1
+        if isinstance(record, model.Source):
+            citations.setdefault(record.id, 0)
+        for source in {citation.source for citation in model.all_citations(record)}:
+            citations[source] = citations.get(source, 0) + 1
+    db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", record_rows)
+    db.executemany("INSERT INTO mentions VALUES (?, ?)", mention_rows)
+    db.executemany("INSERT INTO postings VALUES (?, ?)", posting_rows)
+    entities = [row for row in records_list if isinstance(row, model.Entity)]
+    meta = {
+        "format": FORMAT,
+        "counts": counts,
+        "citations": citations,
+        "vocabulary": list(vocabulary),
+        "subjects": SubjectIndex(entities).to_state(),
+    }
+    for key, value in meta.items():
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        db.execute("INSERT INTO meta VALUES (?, ?, ?)", (key, text, _crc(text)))
+    db.commit()

@@ -8,6 +8,7 @@ value YAML would coerce (an unquoted NO, a bare date) is caught where text is ex
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -18,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 from dprkrel import model, schema
 from dprkrel.dates import DateFormatError, PartialDate
 from dprkrel.errors import DataError, Problem
-from dprkrel.factbase import FactBase
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
+
+    from dprkrel.factbase import FactBase
 
 YAML = "tag:yaml.org,2002:"
 _STR, _SEQ, _MAP = YAML + "str", YAML + "seq", YAML + "map"
@@ -85,6 +87,11 @@ class _Reader:
         self.record_id: str | None = None
         self.seen: set[int] = set()
         self.found_alias = False
+        from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+        # Looked up once here: the walk visits every value of the file.
+        self.Scalar, self.Sequence, self.Mapping = ScalarNode, SequenceNode, MappingNode
+        self.allowed_tags = {ScalarNode: _SCALAR_TAGS, SequenceNode: {_SEQ}, MappingNode: {_MAP}}
 
     # -- reporting -----------------------------------------------------------------
 
@@ -107,21 +114,17 @@ class _Reader:
             self.found_alias = True
             return False
         self.seen.add(id(node))
-        from yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
-        allowed = {ScalarNode: _SCALAR_TAGS, SequenceNode: {_SEQ}, MappingNode: {_MAP}}[type(node)]
-        if node.tag not in allowed:
+        if node.tag not in self.allowed_tags[type(node)]:
             self.problem(node, f"the tag {_short_tag(node.tag)} is not allowed in fact files")
             return False
         return True
 
     def mapping(self, node: Node, what: str) -> list[tuple[str, Node, Node]] | None:
         """The (key, key node, value node) items of a mapping, with duplicate keys reported."""
-        from yaml.nodes import MappingNode
 
         if not self.visit(node):
             return None
-        if not isinstance(node, MappingNode):
+        if not isinstance(node, self.Mapping):
             self.problem(node, f"{what} must be a mapping of keys to values, not {_describe(node)}")
             return None
         items: list[tuple[str, Node, Node]] = []
@@ -139,11 +142,10 @@ class _Reader:
         return items
 
     def key(self, node: Node) -> str | None:
-        from yaml.nodes import ScalarNode
 
         if not self.visit(node):
             return None
-        if not isinstance(node, ScalarNode):
+        if not isinstance(node, self.Scalar):
             self.problem(node, "a key must be plain text")
             return None
         if node.tag != _STR:
@@ -152,21 +154,19 @@ class _Reader:
         return str(node.value)
 
     def sequence(self, node: Node, what: str) -> list[Node] | None:
-        from yaml.nodes import SequenceNode
 
         if not self.visit(node):
             return None
-        if not isinstance(node, SequenceNode):
+        if not isinstance(node, self.Sequence):
             self.problem(node, f"{what} must be a list, not {_describe(node)}")
             return None
         return list(node.value)
 
     def scalar(self, node: Node, what: str) -> Any:
-        from yaml.nodes import ScalarNode
 
         if not self.visit(node):
             return None
-        if not isinstance(node, ScalarNode):
+        if not isinstance(node, self.Scalar):
             self.problem(node, f"{what} must be a single value, not {_describe(node)}")
             return None
         return node
@@ -288,9 +288,8 @@ class _Reader:
 
     def date_claims(self, node: Node, what: str) -> tuple[model.DateClaim, ...] | None:
         """A single date, or a list of claims when sources disagree."""
-        from yaml.nodes import SequenceNode
 
-        if not isinstance(node, SequenceNode):
+        if not isinstance(node, self.Sequence):
             value = self.date(node, what)
             return None if value is None else (model.DateClaim(value),)
         items = self.sequence(node, what)
@@ -377,9 +376,8 @@ class _Reader:
     # -- records -------------------------------------------------------------------
 
     def record(self, node: Node, section: schema.Section) -> None:
-        from yaml.nodes import MappingNode
 
-        self.record_id = _peek_id(node) if isinstance(node, MappingNode) else None
+        self.record_id = _peek_id(node) if isinstance(node, self.Mapping) else None
         if self.record_id is not None:
             kind = section.record_type.KIND
             self.result.declarations.append(Declaration(self.record_id, kind, self.origin(node)))
@@ -446,13 +444,99 @@ def _describe(node: Node) -> str:
     return f"the value {node.value!r}"
 
 
+# -- reading a file, and composing it safely -----------------------------------------
+#
+# A fact file comes from anyone, so reading it must end quickly, in bounded memory, with one
+# problem naming the file when something is wrong. The limits are far above what a fact
+# file needs (the shipped base is about 30 KiB, 2,100 values and 5 levels deep).
+
+# The largest fact file read, in bytes. A larger file is refused from its size alone, before
+# any of it is read; a stream with no size (a pipe, a device) is read up to this and no more.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+# The deepest nesting of lists and mappings, the top-level mapping included. libyaml's
+# composer recurses once per level and crashes the interpreter (a segmentation fault)
+# between 20,000 and 25,000 levels; PyYAML's own raises RecursionError below 500. The
+# schema needs 5.
+MAX_DEPTH = 64
+# The most values (scalars, lists, mappings and aliases) in one file. Composing costs about
+# 300 bytes and 5 microseconds a value: 500,000 is some 18,000 records, 150 MB and 3 seconds.
+MAX_VALUES = 500_000
+
+# Characters YAML does not allow in a stream (outside escapes in double quotes): C0 controls
+# but tab, LF and CR; DEL; C1 controls but NEL; surrogates; U+FFFE and U+FFFF.
+_NOT_YAML_CHARACTER = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _place(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of `offset` in `text`."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _event_place(event: Any) -> tuple[int | None, int | None]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+
+
+def _structure_problem(text: str, file: str, loader_class: Any) -> Problem | None:
+    """Nesting deeper than MAX_DEPTH, or more than MAX_VALUES values, as one problem.
+
+    Found from the parser's events, which come one at a time and build nothing: the parser
+    keeps its own stack rather than recursing, so it reads any depth safely and stops at the
+    first level too many. Only the composer, which runs afterwards, recurses. A syntax error
+    ends the check; the composer reports it, having gone no deeper than the check did.
+    """
+    import yaml
+
+    opening = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+    closing = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+    values = (yaml.ScalarEvent, yaml.AliasEvent)
+    depth = count = documents = 0
+    try:
+        for event in yaml.parse(text, Loader=loader_class):
+            kind = type(event)
+            if kind in opening:
+                depth += 1
+                count += 1
+                if depth > MAX_DEPTH:
+                    line, column = _event_place(event)
+                    message = f"lists and mappings are nested more than {MAX_DEPTH} levels deep; fact files need 5"
+                    return Problem(file, line, column, message)
+            elif kind in closing:
+                depth -= 1
+            elif kind in values:
+                count += 1
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    return None  # the composer reports the second document
+            if count > MAX_VALUES:
+                line, column = _event_place(event)
+                message = f"holds more than {MAX_VALUES:,} values, the most one fact file may hold; split it"
+                return Problem(file, line, column, message)
+    except yaml.YAMLError:
+        return None
+    return None
+
+
 def _compose(text: str, file: str, problems: list[Problem]) -> Node | None:
     import yaml
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    too_big = _structure_problem(text, file, loader_class)
+    if too_big is not None:
+        problems.append(too_big)
+        return None
     try:
         node: Node | None = yaml.compose(text, Loader=loader_class)
         return node
+    except yaml.reader.ReaderError as error:
+        # The loaders disagree on where (a byte offset or a character index): find it here.
+        found = _NOT_YAML_CHARACTER.search(text)
+        line, column = _place(text, found.start()) if found else (None, None)
+        code = ord(found.group()) if found else error.character
+        what = f"the character U+{code:04X}" if isinstance(code, int) else "a character"
+        problems.append(Problem(file, line, column, f"not valid YAML: {what} is not allowed in YAML text"))
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -462,38 +546,88 @@ def _compose(text: str, file: str, problems: list[Problem]) -> Node | None:
         if context is not None and mark is not None and context.line != mark.line:
             # An unclosed quote or bracket is found far below where it starts: say both.
             message += f" (it starts at line {context.line + 1}, column {context.column + 1})"
-        problems.append(Problem(file, line, column, f"not valid YAML: {message}"))
+        problems.append(Problem(file, line, column, f"not valid YAML: {' '.join(message.split())}"))
     except yaml.YAMLError as error:
-        problems.append(Problem(file, None, None, f"not valid YAML: {error}"))
+        problems.append(Problem(file, None, None, f"not valid YAML: {' '.join(str(error).split())}"))
+    except RecursionError:
+        # Cannot happen within MAX_DEPTH; kept so that no input ends in a traceback.
+        problems.append(Problem(file, None, None, "lists and mappings are nested too deep"))
     return None
 
 
 def read_text(path: Path) -> str:
-    """The text of a fact file; raises DataError with one problem if it cannot be read."""
+    """The text of a fact file; raises DataError with one problem if it cannot be read.
+
+    Never reads more than MAX_FILE_BYTES, and never waits for a writer: a named pipe that
+    nobody writes to reads as empty.
+    """
     name = str(path)
+
+    def refuse(message: str, line: int | None = None, column: int | None = None) -> DataError:
+        return DataError([Problem(name, line, column, message)])
+
     try:
-        raw = path.read_bytes()
+        raw = _read_capped(path)
     except FileNotFoundError:
-        raise DataError([Problem(name, None, None, "no such file")]) from None
+        raise refuse("no such file") from None
     except IsADirectoryError:
-        raise DataError([Problem(name, None, None, "is a directory, not a fact file")]) from None
+        raise refuse("is a directory, not a fact file") from None
     except OSError as error:
-        raise DataError([Problem(name, None, None, f"cannot be read: {error.strerror}")]) from None
+        raise refuse(f"cannot be read: {error.strerror or error}") from None
+    except ValueError:  # a NUL character in the path
+        raise refuse("cannot be read: the path holds a NUL character") from None
+    if raw is None:
+        raise refuse(f"is larger than {MAX_FILE_BYTES // 2**20} MiB, the most a fact file may hold")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise refuse("is UTF-16 text; save it as UTF-8")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line, column = _byte_place(raw, nul)
+        raise refuse("holds a NUL byte: a binary file, not YAML text", line, column)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        problem = Problem(name, line, column, f"is not UTF-8 text (byte {error.start})")
-        raise DataError([problem]) from None
+        line, column = _byte_place(raw, error.start)
+        raise refuse(f"is not UTF-8 text (byte {error.start})", line, column) from None
 
 
-def _read_file(path: Path) -> _FileResult:
-    name = str(path)
+def _byte_place(raw: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column (counted in bytes) of `offset` in `raw`."""
+    return raw.count(b"\n", 0, offset) + 1, offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+
+
+def _read_capped(path: Path) -> bytes | None:
+    """The bytes of `path`, or None when it holds more than MAX_FILE_BYTES.
+
+    A regular file is measured before it is read. Opening does not wait for a writer to a
+    named pipe (O_NONBLOCK); reading then waits as usual, and ends at once if none is there.
+    """
+    import stat
+
+    nonblock = getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | nonblock)
     try:
-        text = read_text(path)
-    except DataError as error:
-        return _FileResult(problems=list(error.problems))
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_FILE_BYTES:
+            return None
+        if nonblock:
+            os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, min(MAX_FILE_BYTES + 1 - size, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    return None if size > MAX_FILE_BYTES else b"".join(chunks)
+
+
+def _read_file(name: str, text: str) -> _FileResult:
     reader = _Reader(name)
     node = _compose(text, name, reader.result.problems)
     if not reader.result.problems:
@@ -578,12 +712,53 @@ def _problem_order(problem: Problem) -> tuple[str, int, int]:
     return (problem.file, problem.line or 0, problem.column or 0)
 
 
-def load(paths: Sequence[Path]) -> FactBase:
-    """Read and check the given fact files together; raise DataError listing every problem."""
-    results = [_read_file(path) for path in paths]
+def load(paths: Sequence[Path], *, rebuild: bool = False) -> FactBase:
+    """Read and check the given fact files together; raise DataError listing every problem.
+
+    An unchanged set of files is read from its compiled form in the cache (see cache.py);
+    `rebuild` compiles it afresh, for a compiled base found damaged while in use.
+    """
+    from dprkrel import cache
+
+    read: list[str | None] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            read.append(read_text(path))
+        except DataError as error:
+            problems += error.problems
+            read.append(None)
+    texts = [text for text in read if text is not None]
+    if problems:
+        # Check the files that could be read too, so that every problem is reported at once.
+        readable = [os.fspath(path) for path, text in zip(paths, read, strict=True) if text is not None]
+        try:
+            parse(readable, texts)
+        except DataError as error:
+            problems += error.problems
+        raise DataError(sorted(problems, key=_problem_order))
+    files = tuple(os.fspath(path) for path in paths)
+    base_key = cache.key(paths, texts)
+
+    def compile_records() -> list[model.Record]:
+        return parse(files, texts)
+
+    return cache.open_or_build(base_key, files, compile_records, rebuild=rebuild)
+
+
+def parse(files: Sequence[str], texts: Sequence[str]) -> list[model.Record]:
+    """The records of the given file texts, checked strictly; raises DataError."""
+    # Composing and checking a large file creates millions of objects and no cycles: the
+    # cyclic garbage collector would scan them again and again for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        results = [_read_file(name, text) for name, text in zip(files, texts, strict=True)]
+    finally:
+        if collecting:
+            gc.enable()
     problems = [problem for result in results for problem in result.problems]
     problems += _cross_check(results)
     if problems:
         raise DataError(sorted(problems, key=_problem_order))
-    records = tuple(record for result in results for record in result.records)
-    return FactBase(records=records, files=tuple(os.fspath(path) for path in paths))
+    return [record for result in results for record in result.records]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -112,7 +113,7 @@ class Role:
     of: str | None = None
     since: PartialDate | None = None
     until: PartialDate | None = None
-    inferred: bool | None = None
+    inferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -275,3 +276,39 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Sanction,
     Statement,
 )
+
+
+def mentioned_ids(record: Record) -> frozenset[str]:
+    """Every entity id a record names, in any field: what `timeline spain` looks for."""
+    ids: set[str] = set()
+    match record:
+        case Event():
+            ids.update(record.actors, record.places)
+        case Mission():
+            ids.update(x for x in (record.sending, record.host, record.city) if x)
+            ids.update(item.country for item in record.accredited_to)
+            ids.update(item.on_behalf_of for item in record.acts_for)
+        case Advisory():
+            ids.update((record.issuer, record.subject))
+        case Aid():
+            ids.update((record.donor, record.recipient, *record.channels))
+        case Policy():
+            ids.update((record.issuer, record.subject))
+        case Sanction():
+            ids.update((record.imposer, record.target))
+        case Statement():
+            ids.update(record.subjects)
+        case Entity():
+            ids.update(x for x in (record.country, record.part_of) if x)
+            ids.update(role.of for role in record.roles if role.of)
+    return frozenset(ids)
+
+
+def all_citations(record: Record) -> Iterator[Citation]:
+    """The record's own citations and those of its dated claims."""
+    yield from record.sources
+    for name in record.CLAIM_FIELDS:
+        claims: tuple[DateClaim, ...] = getattr(record, name)
+        for claim in claims:
+            if claim.citation is not None:
+                yield claim.citation

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import product
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from dprkrel import model
 from dprkrel.dates import PartialDate
-from dprkrel.factbase import FactBase
+
+if TYPE_CHECKING:
+    from dprkrel.factbase import FactBase
 
 Status = Literal["open", "closed", "not_yet_open", "unknown"]
 
@@ -21,45 +23,19 @@ Status = Literal["open", "closed", "not_yet_open", "unknown"]
 def subject_scope(base: FactBase, entity_id: str) -> frozenset[str]:
     """The entity and everything that belongs to it: a country's cities, bodies and people,
     an organisation's bodies. `timeline spain` then includes the Madrid embassy's events."""
-    children: dict[str, list[str]] = {}
-    for entity in base.of_type(model.Entity):
-        for parent in (entity.country, entity.part_of):
-            if parent is not None:
-                children.setdefault(parent, []).append(entity.id)
     scope = {entity_id}
     frontier = [entity_id]
     while frontier:
-        for child in children.get(frontier.pop(), ()):
-            if child not in scope:
-                scope.add(child)
-                frontier.append(child)
+        parent = frontier.pop()
+        for child in base.mentioning([parent], kind="entity"):
+            assert isinstance(child, model.Entity)
+            if parent in (child.country, child.part_of) and child.id not in scope:
+                scope.add(child.id)
+                frontier.append(child.id)
     return frozenset(scope)
 
 
-def entity_ids_of(record: model.Record) -> frozenset[str]:
-    """Every entity id a record names, in any field."""
-    ids: set[str] = set()
-    match record:
-        case model.Event():
-            ids.update(record.actors, record.places)
-        case model.Mission():
-            ids.update(x for x in (record.sending, record.host, record.city) if x)
-            ids.update(item.country for item in record.accredited_to)
-            ids.update(item.on_behalf_of for item in record.acts_for)
-        case model.Advisory():
-            ids.update((record.issuer, record.subject))
-        case model.Aid():
-            ids.update((record.donor, record.recipient, *record.channels))
-        case model.Policy():
-            ids.update((record.issuer, record.subject))
-        case model.Sanction():
-            ids.update((record.imposer, record.target))
-        case model.Statement():
-            ids.update(record.subjects)
-        case model.Entity():
-            ids.update(x for x in (record.country, record.part_of) if x)
-            ids.update(role.of for role in record.roles if role.of)
-    return frozenset(ids)
+entity_ids_of = model.mentioned_ids
 
 
 # -- dates --------------------------------------------------------------------------------
@@ -76,7 +52,7 @@ def stated_as_of(base: FactBase, record: model.Record) -> PartialDate | None:
     dates = [
         source.stated_as_of
         for citation in record.sources
-        if isinstance(source := base.by_id.get(citation.source), model.Source) and source.stated_as_of
+        if isinstance(source := base.get(citation.source), model.Source) and source.stated_as_of
     ]
     return max(dates, key=PartialDate.sort_key) if dates else None
 
@@ -109,13 +85,15 @@ def timeline(
 ) -> list[model.Event]:
     """Events involving the scope (all events when None), oldest first, ties by id.
 
+    A partial date sorts by its first day: "2002" and "2002-01" tie, and go by id.
+
     `as_of` keeps the events that may have happened by the end of that date.
     """
     events = []
-    for event in base.of_type(model.Event):
+    candidates = base.of_type(model.Event) if scope is None else base.mentioning(scope, kind="event")
+    for event in candidates:
+        assert isinstance(event, model.Event)
         date = event_date(event)
-        if scope is not None and not entity_ids_of(event) & set(scope):
-            continue
         if categories and event.category not in categories:
             continue
         if not _overlaps(date, since, until):
@@ -123,7 +101,7 @@ def timeline(
         if as_of is not None and date.first_day > as_of.last_day:
             continue
         events.append(event)
-    return sorted(events, key=lambda event: (event_date(event).sort_key(), event.id))
+    return sorted(events, key=lambda event: (event_date(event).first_day, event.id))
 
 
 # -- missions -----------------------------------------------------------------------------
@@ -191,10 +169,8 @@ def known_open_from(base: FactBase, mission: model.Mission) -> PartialDate | Non
 
 def missions_concerning(base: FactBase, scope: Collection[str] | None) -> list[model.Mission]:
     """Missions whose sender, host, city, accreditation or acting role falls in the scope."""
-    missions = base.of_type(model.Mission)
-    if scope is not None:
-        wanted = set(scope)
-        missions = tuple(mission for mission in missions if entity_ids_of(mission) & wanted)
+    found = base.of_type(model.Mission) if scope is None else base.mentioning(scope, kind="mission")
+    missions = [mission for mission in found if isinstance(mission, model.Mission)]
     return sorted(missions, key=lambda mission: mission.id)
 
 
@@ -203,34 +179,23 @@ def missions_concerning(base: FactBase, scope: Collection[str] | None) -> list[m
 
 def advisories_for(base: FactBase, scope: Collection[str] | None) -> list[model.Advisory]:
     """Advisories a country issues, or that are about it."""
-    advisories = base.of_type(model.Advisory)
-    if scope is not None:
-        advisories = tuple(a for a in advisories if a.issuer in scope or a.subject in scope)
+    found = base.of_type(model.Advisory) if scope is None else base.mentioning(scope, kind="advisory")
+    advisories = [advisory for advisory in found if isinstance(advisory, model.Advisory)]
     return sorted(advisories, key=lambda advisory: advisory.id)
 
 
 def citation_counts(base: FactBase) -> dict[str, int]:
     """How many records cite each source, in any citation of theirs."""
-    counts = {source.id: 0 for source in base.of_type(model.Source)}
-    for record in base.records:
-        for source_id in {citation.source for citation in all_citations(record)}:
-            counts[source_id] = counts.get(source_id, 0) + 1
-    return counts
+    return base.citation_counts()
 
 
-def all_citations(record: model.Record) -> Iterator[model.Citation]:
-    """The record's own citations and those of its dated claims."""
-    yield from record.sources
-    for name in record.CLAIM_FIELDS:
-        for claim in getattr(record, name):
-            if claim.citation is not None:
-                yield claim.citation
+all_citations = model.all_citations
 
 
 def related_records(base: FactBase, entity_id: str) -> list[model.Record]:
-    """Every record that names the entity, grouped by kind in schema order, then by id."""
+    """Every record that names the entity, grouped by kind in schema order, then by date and id."""
     order = {record_type.KIND: index for index, record_type in enumerate(model.RECORD_TYPES)}
-    related = [record for record in base.records if record.id != entity_id and entity_id in entity_ids_of(record)]
+    related = [record for record in base.mentioning([entity_id]) if record.id != entity_id]
     return sorted(related, key=lambda record: (order[record.kind], _record_date_key(record), record.id))
 
 
@@ -264,7 +229,7 @@ def display_name(base: FactBase, entity_id: str | None) -> str:
     """An entity's display name, or the id itself when it is not an entity."""
     if entity_id is None:
         return ""
-    entity = base.by_id.get(entity_id)
+    entity = base.get(entity_id)
     return entity.name if isinstance(entity, model.Entity) else entity_id
 
 

@@ -32,10 +32,14 @@ import weakref
 from bisect import bisect_left
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from dprkrel import model
 from dprkrel.errors import EXIT_NOT_FOUND, DprkrelError
-from dprkrel.factbase import FactBase
+from dprkrel.factbase import DamagedCache
+
+if TYPE_CHECKING:
+    from dprkrel import model
+    from dprkrel.factbase import FactBase
 
 # A match scoring below this is rejected. The weakest real matches it must let through
 # are one-transposition typos of five-letter names ("spian" scores 80). Tried against
@@ -166,6 +170,14 @@ class NoMatch(DprkrelError):
         super().__init__(message)
 
 
+class _Subject(NamedTuple):
+    """What the index keeps of an entity: what a Match shows."""
+
+    id: str
+    name: str
+    kind: str
+
+
 @dataclass(frozen=True)
 class _Key:
     """One text an entity can be found by."""
@@ -194,7 +206,9 @@ class SubjectIndex:
     """
 
     def __init__(self, entities: Iterable[model.Entity]) -> None:
-        self.entities = tuple(entities)
+        entities = tuple(entities)
+        # Only what a Match shows is kept, so the index can be stored with a compiled base.
+        self.entities = tuple(_Subject(entity.id, entity.name, entity.entity_kind) for entity in entities)
         self._keys: list[_Key] = []
         self._exact: dict[str, list[int]] = {}
         self._full: list[str] = []  # per key, its letters (for fuzz.ratio)
@@ -202,7 +216,7 @@ class SubjectIndex:
         self._parts: list[str] = []  # runs of consecutive words of longer names
         self._part_keys: list[int] = []  # per part, the key it comes from
         completions: dict[str, str] = {}
-        for position, entity in enumerate(self.entities):
+        for position, entity in enumerate(entities):
             # (text, may match fuzzily, offered for completion): ids are for people who copy
             # them from an answer ("South Korea (kor)"), not words to complete.
             texts = [
@@ -234,6 +248,34 @@ class SubjectIndex:
         self._completions = sorted(completions.items())
         self._completion_keys = [full for full, _text in self._completions]
 
+    def to_state(self) -> dict[str, Any]:
+        """The index as plain lists, to store with a compiled fact base (see `from_state`)."""
+        return {
+            "entities": [list(entity) for entity in self.entities],
+            "keys": [[key.entity, key.text, key.order, key.fuzzy] for key in self._keys],
+            "spaced": self._spaced,
+            "parts": self._parts,
+            "part_keys": self._part_keys,
+            "completions": [list(item) for item in self._completions],
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> SubjectIndex:
+        """The index `to_state` stored, without recomputing it from the entities."""
+        index = cls.__new__(cls)
+        index.entities = tuple(_Subject(*entity) for entity in state["entities"])
+        index._keys = [_Key(*key) for key in state["keys"]]
+        index._spaced = list(state["spaced"])
+        index._full = [spaced.replace(" ", "") for spaced in index._spaced]
+        index._exact = {}
+        for position, full in enumerate(index._full):
+            index._exact.setdefault(full, []).append(position)
+        index._parts = list(state["parts"])
+        index._part_keys = list(state["part_keys"])
+        index._completions = [(full, text) for full, text in state["completions"]]
+        index._completion_keys = [full for full, _text in index._completions]
+        return index
+
     def _add_parts(self, index: int, words: list[str]) -> None:
         parts = set()
         for start in range(len(words)):
@@ -256,7 +298,10 @@ class SubjectIndex:
         entry = _INDEXES.get(key)
         if entry is not None and entry[0]() is base:
             return entry[1]
-        index = cls(base.of_type(model.Entity))
+        try:
+            index = cls.from_state(base.meta("subjects"))
+        except (KeyError, TypeError, ValueError):
+            raise DamagedCache("the compiled fact base is damaged (subject index)") from None
 
         def forget(ref: weakref.ref[FactBase]) -> None:
             if _INDEXES.get(key, (None,))[0] is ref:
@@ -268,7 +313,7 @@ class SubjectIndex:
     def _match(self, key_position: int, score: float) -> Match:
         key = self._keys[key_position]
         entity = self.entities[key.entity]
-        return Match(entity.id, entity.name, entity.entity_kind, score, key.text)
+        return Match(entity.id, entity.name, entity.kind, score, key.text)
 
     def _ranked(self, best: _Best) -> list[Match]:
         matches = [self._match(position, score) for score, _order, position in best.values()]
@@ -291,7 +336,7 @@ class SubjectIndex:
         full = spaced.replace(" ", "")
         if not full:
             return [], []
-        allowed = {i for i, entity in enumerate(self.entities) if kinds is None or entity.entity_kind in kinds}
+        allowed = {i for i, entity in enumerate(self.entities) if kinds is None or entity.kind in kinds}
         accepted: _Best = {}
         nearest: _Best = {}
         fuzzy_query = len(full) >= MIN_FUZZY_CHARS
@@ -322,8 +367,23 @@ class SubjectIndex:
                 _keep(nearest, self._keys[position], position, PREFIX_HINT_SCORE * PART_WEIGHT)
         return self._ranked(accepted), self._ranked(nearest)
 
+    def _exact_matches(self, query: str, kinds: Collection[str] | None) -> list[Match]:
+        """Entities with a name, alias or code equal to the query once normalised."""
+        full = _letters(normalise(query[:MAX_QUERY_CHARS]))
+        best: _Best = {}
+        for position in self._exact.get(full, ()) if full else ():
+            key = self._keys[position]
+            if kinds is None or self.entities[key.entity].kind in kinds:
+                _keep(best, key, position, 100.0)
+        return self._ranked(best)
+
     def resolve(self, query: str, kinds: Collection[str] | None = None) -> Resolution:
         """See `resolve`."""
+        exact = self._exact_matches(query, kinds)
+        if exact:
+            # A name typed exactly needs no fuzzy scoring (and no rapidfuzz import): any other
+            # entity that also bears that exact name is still reported as an alternative.
+            return Resolution(query, exact[0], tuple(exact[1:]))
         accepted, nearest = self.candidates(query, kinds)
         if not accepted or accepted[0].score < THRESHOLD:
             # A suggestion sharing not one letter with the query would only puzzle.

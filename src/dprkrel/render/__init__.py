@@ -6,11 +6,19 @@ Markdown never import rich.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import io
 from typing import TextIO, assert_never
 
-from dprkrel.views import Answer, OutputFormat
+from dprkrel.render.text import for_encoding, visible
+from dprkrel.views import Answer, ChartView, OutputFormat
 
 __all__ = ["render", "stream_is_ascii"]
+
+# The chart fills the width it is given, whatever COLUMNS says: a huge COLUMNS would cost
+# seconds and gigabytes. The table needs no limit, as it is only as wide as its cells.
+MAX_CHART_WIDTH = 1000
 
 
 def stream_is_ascii(stream: TextIO) -> bool:
@@ -36,8 +44,11 @@ def render(
     JSON writes the payload; table, CSV and Markdown write the table view. With `chart` and a
     chart in the answer, the table format draws the chart first, at the same width as the
     table. `width` None means the terminal's (COLUMNS, then the terminal, then 80); `color`
-    None means automatic (see `table.wants_color`). Characters the stream's encoding cannot
-    hold raise UnicodeEncodeError, for the caller to report.
+    None means automatic (see `table.wants_color`).
+
+    When the stream's encoding cannot hold a character: JSON falls back to \\uXXXX escapes;
+    the table shows punctuation as ASCII ("->", "-"); anything else the table, CSV or Markdown
+    cannot show raises UnicodeEncodeError before anything is written, for the caller to report.
     """
     match fmt:
         case OutputFormat.JSON:
@@ -47,21 +58,61 @@ def render(
         case OutputFormat.CSV:
             from dprkrel.render.csv_out import write_csv
 
-            write_csv(answer.table, stream)
+            buffer = io.StringIO()
+            write_csv(answer.table, buffer)
+            _write_whole(buffer.getvalue(), stream)
         case OutputFormat.MARKDOWN:
             from dprkrel.render.markdown import write_markdown
 
-            write_markdown(answer.table, stream)
+            buffer = io.StringIO()
+            write_markdown(answer.table, buffer)
+            _write_whole(buffer.getvalue(), stream)
         case OutputFormat.TABLE:
-            from dprkrel.render.table import make_console, print_table
+            from dprkrel.render.table import console_errors, fit_table, make_console, print_table
 
             console = make_console(stream, width=width, color=color)
+            errors = console_errors(console)
+            # Both are fitted to the output's encoding first, so that a text it cannot hold
+            # stops everything before a line is written.
+            table = fit_table(answer.table, console.encoding, errors)
+            drawing = None
             if chart and answer.chart is not None:
-                from dprkrel.render.chart import write_chart
+                from dprkrel.render.chart import chart_lines
 
-                write_chart(answer.chart, stream, console.width, ascii=stream_is_ascii(stream))
-                stream.write("\n")
-            print_table(answer.table, console)
+                fitted = _fit_chart(answer.chart, console.encoding, errors)
+                chart_width = min(console.width, MAX_CHART_WIDTH)
+                lines = chart_lines(fitted, chart_width, ascii=stream_is_ascii(stream))
+                drawing = "".join(for_encoding(line, console.encoding, errors) + "\n" for line in lines)
+            if drawing is not None:
+                stream.write(drawing + "\n")
+            print_table(table, console)
         case _:
             # mypy proves this unreachable; a new OutputFormat fails type-checking here.
             assert_never(fmt)
+
+
+def _write_whole(text: str, stream: TextIO) -> None:
+    """Write `text`, or nothing at all when the stream's encoding cannot hold all of it.
+
+    CSV and Markdown are data: a character is never swapped for a look-alike; a text the
+    encoding cannot hold raises UnicodeEncodeError before anything is written.
+    """
+    encoding = getattr(stream, "encoding", None)
+    if encoding:
+        with contextlib.suppress(LookupError):  # an encoding Python does not know
+            text.encode(encoding, getattr(stream, "errors", None) or "strict")
+    stream.write(text)
+
+
+def _fit_chart(chart: ChartView, encoding: str | None, errors: str | None) -> ChartView:
+    """The chart's texts fit for the output's encoding, before its layout is worked out."""
+
+    def fit(text: str) -> str:
+        return for_encoding(visible(text), encoding, errors)
+
+    return dataclasses.replace(
+        chart,
+        title=fit(chart.title),
+        marks=tuple(dataclasses.replace(mark, label=fit(mark.label)) for mark in chart.marks),
+        bars=tuple(dataclasses.replace(bar, label=fit(bar.label)) for bar in chart.bars),
+    )

@@ -19,19 +19,33 @@ from typing import Any, TextIO
 _ESCAPE_TOO = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
-def dumps(payload: dict[str, Any]) -> str:
+def dumps(payload: dict[str, Any], *, ascii_only: bool = False) -> str:
     """The payload as indented strict JSON, ending with a newline.
 
-    Raises ValueError when the payload holds a float NaN or infinity, which strict JSON
-    cannot represent (Python's default would print the non-standard `NaN`).
+    With `ascii_only`, every character beyond ASCII is written as a \\uXXXX escape too: the same
+    JSON, for an output that cannot hold Korean. Raises ValueError when the payload holds a
+    float NaN or infinity, which strict JSON cannot represent (Python's default would print
+    the non-standard `NaN`).
     """
     try:
-        text = json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False)
+        text = json.dumps(payload, ensure_ascii=ascii_only, indent=2, allow_nan=False)
     except ValueError as error:
         raise ValueError(f"cannot write the answer as strict JSON: {error}") from error
     return _ESCAPE_TOO.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
 
 
 def write_json(payload: dict[str, Any], stream: TextIO) -> None:
-    """Write the payload to `stream` as strict JSON (see `dumps`)."""
-    stream.write(dumps(payload))
+    """Write the payload to `stream` as strict JSON (see `dumps`).
+
+    When the stream's encoding cannot hold a character (PYTHONIOENCODING=ascii, a Latin-1
+    terminal and Korean), the JSON is written with \\uXXXX escapes instead, which decodes to
+    exactly the same values: JSON output never fails for want of an encoding.
+    """
+    text = dumps(payload)
+    encoding = getattr(stream, "encoding", None)
+    if encoding and not text.isascii():
+        try:
+            text.encode(encoding, getattr(stream, "errors", None) or "strict")
+        except (UnicodeEncodeError, LookupError):  # LookupError: an encoding Python does not know
+            text = dumps(payload, ascii_only=True)
+    stream.write(text)

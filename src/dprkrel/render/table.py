@@ -7,10 +7,11 @@ characters are made visible before rich sees them (see `visible`).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import TYPE_CHECKING, TextIO
 
-from dprkrel.render.text import visible, visible_lines
+from dprkrel.render.text import for_encoding, visible, visible_lines
 from dprkrel.views import TableView
 
 if TYPE_CHECKING:
@@ -49,6 +50,12 @@ def make_console(stream: TextIO, *, width: int | None = None, color: bool | None
     """
     from rich.console import Console
 
+    if width is None and _columns_is_zero():
+        import shutil
+
+        # rich would take COLUMNS=0 at its word and print nothing at all; shutil reads it
+        # as "not set" and asks the terminal, or falls back to 80.
+        width = shutil.get_terminal_size().columns
     colored = wants_color(stream, color)
     console = Console(
         file=stream,
@@ -78,17 +85,51 @@ def make_console(stream: TextIO, *, width: int | None = None, color: bool | None
     return console
 
 
+def fit_table(table: TableView, encoding: str | None, errors: str | None = "strict") -> TableView:
+    """`table` as a terminal may show it: control characters made visible, and every text fit
+    for the output's `encoding` (see `for_encoding`).
+
+    Raises UnicodeEncodeError when a text cannot be shown in that encoding, before anything
+    is written: a table is printed whole or not at all.
+    """
+
+    def fit(text: str, *, lines: bool = False) -> str:
+        return for_encoding(visible_lines(text) if lines else visible(text), encoding, errors)
+
+    return TableView(
+        title=fit(table.title),
+        columns=tuple(dataclasses.replace(column, header=fit(column.header)) for column in table.columns),
+        rows=tuple(tuple(fit(cell, lines=True) for cell in row) for row in table.rows),
+        notes=tuple(fit(note) for note in table.notes),
+    )
+
+
+def console_errors(console: Console) -> str | None:
+    """The error handler of the stream `console` writes to ("strict" for most)."""
+    return getattr(console.file, "errors", None)
+
+
+def _columns_is_zero() -> bool:
+    columns = os.environ.get("COLUMNS", "").strip()
+    return columns.isdigit() and int(columns) == 0
+
+
 def print_table(table: TableView, console: Console) -> None:
-    """Print `table` on `console`: title, headers, rows, then the notes under the table."""
+    """Print `table` on `console`: title, headers, rows, then the notes under the table.
+
+    Nothing is printed when a text cannot be shown in the console's encoding: that raises
+    UnicodeEncodeError first (see `fit_table`).
+    """
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
+    table = fit_table(table, console.encoding, console_errors(console))
     colored = console.color_system is not None
     if table.title:
         # Printed on its own rather than as the table's title, which rich would wrap to the
         # table's width: a narrow table would break a long title into a column of fragments.
-        console.print(Text(visible(table.title), style="bold" if colored else ""))
+        console.print(Text(table.title, style="bold" if colored else ""))
     view = Table(
         header_style="bold" if colored else "none",
         # Only a rule under the headers keeps the table compact. Box characters degrade to
@@ -100,17 +141,17 @@ def print_table(table: TableView, console: Console) -> None:
     )
     for column in table.columns:
         view.add_column(
-            Text(visible(column.header)),
+            Text(column.header),
             # A column that must not wrap (a date, an ISO code) is cut rather than broken
             # across lines when the terminal is too narrow for it.
             no_wrap=not column.wrap,
             overflow="fold",
         )
     for row in table.rows:
-        view.add_row(*(Text(visible_lines(cell)) for cell in row))
+        view.add_row(*(Text(cell) for cell in row))
     console.print(view)
     for note in table.notes:
-        console.print(Text(visible(note), style="dim" if colored else ""))
+        console.print(Text(note, style="dim" if colored else ""))
 
 
 def write_table(table: TableView, stream: TextIO, *, width: int | None = None, color: bool | None = None) -> None:

@@ -90,3 +90,57 @@ def wrap_cells(text: str, width: int) -> list[str]:
     if line or not lines:
         lines.append(line)
     return lines
+
+
+# Punctuation that dprkrel writes itself (an arrow in headers, a dash for "nothing") or that
+# the sources use, with the ASCII a table shows instead when the output cannot hold it.
+_ASCII_PUNCTUATION = {
+    "\u2192": "->",  # rightwards arrow
+    "\u2190": "<-",  # leftwards arrow
+    "\u2194": "<->",  # left right arrow
+    "\u2014": "-",  # em dash
+    "\u2013": "-",  # en dash
+    "\u2012": "-",  # figure dash
+    "\u2010": "-",  # hyphen
+    "\u2011": "-",  # non-breaking hyphen
+    "\u2212": "-",  # minus
+    "\u2026": "...",  # horizontal ellipsis
+    "\u2018": "'",  # left single quotation mark
+    "\u2019": "'",  # right single quotation mark
+    "\u201c": '"',  # left double quotation mark
+    "\u201d": '"',  # right double quotation mark
+    "\u2022": "*",  # bullet
+    "\u00a0": " ",  # no-break space
+    "\u202f": " ",  # narrow no-break space
+}
+
+
+def for_encoding(text: str, encoding: str | None, errors: str | None = "strict") -> str:
+    """`text` as an output in `encoding` can hold it, for people to read.
+
+    Punctuation the encoding cannot hold becomes its ASCII look-alike (an arrow "->", a
+    dash "-"); any other character it cannot hold (Korean in ASCII, say) raises
+    UnicodeEncodeError, so that the caller can refuse before writing anything rather than
+    print half a table. `errors` is the stream's own error handler: with a lenient one
+    ("backslashreplace"), nothing is refused.
+    """
+    if not encoding:
+        return text
+    try:
+        text.encode(encoding, errors or "strict")
+        return text
+    except UnicodeEncodeError:
+        pass
+    except LookupError:  # an encoding Python does not know: let the stream decide
+        return text
+    shown = "".join(_ASCII_PUNCTUATION.get(char, char) if not _encodes(char, encoding) else char for char in text)
+    shown.encode(encoding, errors or "strict")
+    return shown
+
+
+def _encodes(char: str, encoding: str) -> bool:
+    try:
+        char.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
