@@ -539,19 +539,25 @@ def test_category_filters_events() -> None:
     assert len(payload["results"]) == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an unknown option prints click's usage lines and a rich error box (5 lines) "
-    "instead of one line on stderr",
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("timeline", "--bogus"), ["No such option: --bogus", "dprkrel timeline --help"]),
+        (("search",), ["Missing argument 'query'", "dprkrel search --help"]),
+        (("search", "x", "-n", "0"), ["0 is not in the range", "dprkrel search --help"]),
+        (("timelin",), ["No such command 'timelin'", "Did you mean 'timeline'"]),
+    ],
 )
-def test_an_unknown_option_exits_2_with_one_line() -> None:
-    result = run("timeline", "--bogus")
+def test_a_usage_error_exits_2_with_one_line(args: tuple[str, ...], words: list[str]) -> None:
+    result = run(*args)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "Traceback" not in result.output
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    assert "--bogus" in lines[0]
+    assert lines[0].startswith("dprkrel: ")
+    for word in words:
+        assert word in lines[0]
 
 
 def test_an_unknown_option_exits_2() -> None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+import typer.core
 
 from dprkrel.answers import Matched
 from dprkrel.dates import DateFormatError, PartialDate
@@ -25,12 +26,54 @@ from dprkrel.views import Answer, OutputFormat
 if TYPE_CHECKING:
     from dprkrel.factbase import FactBase
 
+
+class _OneLineErrors(typer.core.TyperGroup):
+    """Usage errors (an unknown option, a missing argument) as one line on stderr, exit 2.
+
+    Typer would draw a box of usage, hint and message; a tool used from scripts says what is
+    wrong in one line that names the help to read.
+    """
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        from typer._click.exceptions import ClickException
+
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except ClickException as error:
+            from dprkrel.render.text import visible
+
+            context = getattr(error, "ctx", None)
+            command = context.command_path if context is not None else "dprkrel"
+            message = error.format_message()
+            if not message and context is not None:
+                # No command at all: the help is the answer (exit 2 still, as for any usage error).
+                typer.echo(context.get_help())
+            else:
+                typer.echo(f"dprkrel: {visible(message)} (see '{command} --help')", err=True)
+            code = EXIT_ERROR if error.exit_code == 2 else error.exit_code
+        except typer.Abort:
+            typer.echo("dprkrel: aborted", err=True)
+            code = EXIT_ERROR
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     name="dprkrel",
     help="An offline, source-cited reference on North Korea's foreign relations.",
     no_args_is_help=True,
     epilog="Exit codes: 0 found (or valid), 1 nothing found, 2 usage error or bad data.",
-    add_completion=False,
+    # --install-completion and --show-completion: subjects complete on the Tab key.
+    add_completion=True,
     # Never print local variables of an internal error: they may hold a user's data.
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -138,6 +181,32 @@ AsOfOption = Annotated[
 ]
 
 
+def _complete_subject(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Names, aliases and codes starting with what was typed, for the shell's Tab key.
+
+    Completion must never fail loudly: with bad data or no fact base it offers nothing.
+    """
+    from dprkrel.resolve import complete, normalise
+
+    # While completing, the global options are parsed but their callback has not run.
+    params = ctx.find_root().params
+    settings = Settings(data=list(params.get("data") or []), builtin=not params.get("no_builtin"))
+    try:
+        candidates = complete(_load_files(settings), incomplete)
+    except DprkrelError:
+        return []
+    # The shell keeps only words that begin with what was typed, letter for letter, while
+    # subjects match regardless of case and accents: "ma" offers "Madrid" as "madrid".
+    offered = []
+    for candidate in candidates:
+        typed_case = incomplete + candidate[len(incomplete) :]
+        if candidate.startswith(incomplete):
+            offered.append(candidate)
+        elif normalise(typed_case) == normalise(candidate):
+            offered.append(typed_case)
+    return offered
+
+
 def _date_option(name: str, value: str | None) -> PartialDate | None:
     if value is None:
         return None
@@ -148,9 +217,13 @@ def _date_option(name: str, value: str | None) -> PartialDate | None:
 
 
 def _load(ctx: typer.Context) -> FactBase:
+    settings: Settings = ctx.obj
+    return _load_files(settings)
+
+
+def _load_files(settings: Settings) -> FactBase:
     from dprkrel.loader import load
 
-    settings: Settings = ctx.obj
     files = settings.fact_paths()
     if not files:
         raise UsageError("no fact files: --no-builtin was given without --data")
@@ -198,8 +271,15 @@ def _subject(
         others = ", ".join(f"{match.name} ({match.id})" for match in resolution.alternatives)
         message = f"'{query}' matched {best.name} ({best.id}); it could also mean: {others}"
         warnings.append(answers.warning("ambiguous", message, best.id))
-        typer.echo(f"dprkrel: {message}", err=True)
+        typer.echo(f"dprkrel: {_visible(message)}", err=True)
     return Subject(matched, queries.subject_scope(base, best.id), warnings)
+
+
+def _visible(text: str) -> str:
+    """A message that quotes a query or a fact, with control characters made visible."""
+    from dprkrel.render.text import visible
+
+    return visible(text)
 
 
 def _write_json(payload: dict[str, Any]) -> None:
@@ -215,7 +295,7 @@ def _emit(answer: Answer, fmt: OutputFormat, json_flag: bool, *, chart: bool = F
     if answer.found or fmt is OutputFormat.JSON:
         render(answer, fmt, sys.stdout, chart=chart and answer.found)
     if not answer.found:
-        typer.echo(f"dprkrel: {nothing}", err=True)
+        typer.echo(f"dprkrel: {_visible(nothing)}", err=True)
         raise typer.Exit(EXIT_NOT_FOUND)
 
 
@@ -230,7 +310,10 @@ def _format(fmt: OutputFormat, json_flag: bool) -> OutputFormat:
 def timeline(
     ctx: typer.Context,
     subject: Annotated[
-        str | None, typer.Argument(help="A country, organisation, city or person.", show_default=False)
+        str | None,
+        typer.Argument(
+            help="A country, organisation, city or person.", autocompletion=_complete_subject, show_default=False
+        ),
     ] = None,
     since: Annotated[
         str | None, typer.Option(help="Only events from this date on (YYYY[-MM[-DD]]).", metavar="DATE")
@@ -283,7 +366,10 @@ def timeline(
 @app.command()
 def embassy(
     ctx: typer.Context,
-    subject: Annotated[str | None, typer.Argument(help="A city, country or organisation.", show_default=False)] = None,
+    subject: Annotated[
+        str | None,
+        typer.Argument(help="A city, country or organisation.", autocompletion=_complete_subject, show_default=False),
+    ] = None,
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.TABLE,
     json_flag: JsonOption = False,
@@ -321,7 +407,12 @@ def embassy(
 def advisory(
     ctx: typer.Context,
     country: Annotated[
-        str | None, typer.Argument(help="The country giving the advice, or the one it is about.", show_default=False)
+        str | None,
+        typer.Argument(
+            help="The country giving the advice, or the one it is about.",
+            autocompletion=_complete_subject,
+            show_default=False,
+        ),
     ] = None,
     fmt: FormatOption = OutputFormat.TABLE,
     json_flag: JsonOption = False,
@@ -387,7 +478,9 @@ def search(
 @app.command()
 def show(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="A person, country, organisation or city.")],
+    name: Annotated[
+        str, typer.Argument(help="A person, country, organisation or city.", autocompletion=_complete_subject)
+    ],
     fmt: FormatOption = OutputFormat.TABLE,
     json_flag: JsonOption = False,
     sources: SourcesOption = False,

@@ -459,8 +459,10 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 # schema needs 5.
 MAX_DEPTH = 64
 # The most values (scalars, lists, mappings and aliases) in one file. Composing costs about
-# 300 bytes and 5 microseconds a value: 500,000 is some 18,000 records, 150 MB and 3 seconds.
-MAX_VALUES = 500_000
+# 300 bytes and 5 microseconds a value: 4,000,000 holds some 200,000 records (a fact base of
+# 100,000 events with its entities and missions is about 2,000,000 values) and bounds the
+# memory a file of tiny values ("[a,a,a,...]", two bytes each) could make the composer use.
+MAX_VALUES = 4_000_000
 
 # Characters YAML does not allow in a stream (outside escapes in double quotes): C0 controls
 # but tab, LF and CR; DEL; C1 controls but NEL; surrogates; U+FFFE and U+FFFF.
@@ -633,10 +635,16 @@ def _read_file(name: str, text: str) -> _FileResult:
     if not reader.result.problems:
         reader.document(node)
     # Aliases inside parts the schema walk skipped (an unknown section) are caught by the text
-    # check; parsing again only happens when the file may hold an alias at all.
-    if reader.found_alias or _MAYBE_ALIAS.search(text):
+    # check; parsing again only happens when the file may hold an alias at all, and could be
+    # composed (a file refused before that has its problem already).
+    composed = node is not None
+    if composed and (reader.found_alias or _MAYBE_ALIAS.search(text)):
         reader.result.problems += _alias_problems(text, name, reader.result.declarations)
     return reader.result
+
+
+# Aliases reported one by one before the rest are summed up in one line.
+MAX_ALIASES_REPORTED = 20
 
 
 def _alias_problems(text: str, file: str, declarations: list[Declaration]) -> list[Problem]:
@@ -644,11 +652,16 @@ def _alias_problems(text: str, file: str, declarations: list[Declaration]) -> li
     import yaml
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    problems = []
+    problems: list[Problem] = []
     try:
         for event in yaml.parse(text, Loader=loader_class):
             if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:
                 line, column = event.start_mark.line + 1, event.start_mark.column + 1
+                if len(problems) == MAX_ALIASES_REPORTED:
+                    # A file of many aliases is refused in a few lines, not one line each.
+                    message = f"more aliases follow; only the first {MAX_ALIASES_REPORTED} are listed"
+                    problems.append(Problem(file, line, column, message))
+                    break
                 owners = [d.id for d in declarations if (d.origin.line, d.origin.column) <= (line, column)]
                 message = f"aliases (*{event.anchor}) are not allowed in fact files; write the value out"
                 problems.append(Problem(file, line, column, message, owners[-1] if owners else None))
