@@ -536,7 +536,7 @@ def test_an_unreadable_file_is_refused() -> None:
         switch = ""
         if os.geteuid() == 0:
             switch = """
-                import dprkrel.loader as loader
+                import dprkrel.reading as loader
                 original = loader.read_text
                 def read_as_nobody(path):
                     os.setegid(65534)

@@ -153,7 +153,7 @@ def validate(
 
     Example: dprkrel validate my-facts.yaml
     """
-    from dprkrel.loader import load
+    from dprkrel.reading import load
 
     settings: Settings = ctx.obj
     files = settings.fact_paths(paths)
@@ -222,7 +222,7 @@ def _load(ctx: typer.Context) -> FactBase:
 
 
 def _load_files(settings: Settings) -> FactBase:
-    from dprkrel.loader import load
+    from dprkrel.reading import load
 
     files = settings.fact_paths()
     if not files:
@@ -334,16 +334,19 @@ def timeline(
 
     Example: dprkrel timeline spain --since 2013
     """
-    from dprkrel import answers, queries, schema
+    from dprkrel import answers, queries
 
     fmt = _format(fmt, json_flag)
     with reporting_errors():
         since_date, until_date = _date_option("--since", since), _date_option("--until", until)
         as_of_date = _date_option("--as-of", as_of)
         categories = [item.strip().lower().replace(" ", "_") for item in category or []]
-        unknown = [item for item in categories if item not in schema.EVENT_CATEGORIES]
-        if unknown:
-            raise UsageError(f"unknown category '{unknown[0]}'; choose from {', '.join(schema.EVENT_CATEGORIES)}")
+        if categories:
+            from dprkrel.schema import EVENT_CATEGORIES
+
+            unknown = [item for item in categories if item not in EVENT_CATEGORIES]
+            if unknown:
+                raise UsageError(f"unknown category '{unknown[0]}'; choose from {', '.join(EVENT_CATEGORIES)}")
         base = _load(ctx)
         found = _subject(base, "timeline", subject, fmt, as_of_date)
         events = queries.timeline(

@@ -9,21 +9,23 @@ value YAML would coerce (an unquoted NO, a bare date) is caught where text is ex
 from __future__ import annotations
 
 import gc
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dprkrel import model, schema
 from dprkrel.dates import DateFormatError, PartialDate
 from dprkrel.errors import DataError, Problem
+from dprkrel.reading import MAX_FILE_BYTES, load, problem_order, read_text
+
+# `load` and `read_text` live in dprkrel.reading, the light module a warm start needs; they
+# are named here too, beside the checks they feed.
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_VALUES", "DataError", "load", "parse", "read_text"]
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
 
-    from dprkrel.factbase import FactBase
 
 YAML = "tag:yaml.org,2002:"
 _STR, _SEQ, _MAP = YAML + "str", YAML + "seq", YAML + "map"
@@ -450,9 +452,6 @@ def _describe(node: Node) -> str:
 # problem naming the file when something is wrong. The limits are far above what a fact
 # file needs (the shipped base is about 30 KiB, 2,100 values and 5 levels deep).
 
-# The largest fact file read, in bytes. A larger file is refused from its size alone, before
-# any of it is read; a stream with no size (a pipe, a device) is read up to this and no more.
-MAX_FILE_BYTES = 64 * 1024 * 1024
 # The deepest nesting of lists and mappings, the top-level mapping included. libyaml's
 # composer recurses once per level and crashes the interpreter (a segmentation fault)
 # between 20,000 and 25,000 levels; PyYAML's own raises RecursionError below 500. The
@@ -557,78 +556,6 @@ def _compose(text: str, file: str, problems: list[Problem]) -> Node | None:
     return None
 
 
-def read_text(path: Path) -> str:
-    """The text of a fact file; raises DataError with one problem if it cannot be read.
-
-    Never reads more than MAX_FILE_BYTES, and never waits for a writer: a named pipe that
-    nobody writes to reads as empty.
-    """
-    name = str(path)
-
-    def refuse(message: str, line: int | None = None, column: int | None = None) -> DataError:
-        return DataError([Problem(name, line, column, message)])
-
-    try:
-        raw = _read_capped(path)
-    except FileNotFoundError:
-        raise refuse("no such file") from None
-    except IsADirectoryError:
-        raise refuse("is a directory, not a fact file") from None
-    except OSError as error:
-        raise refuse(f"cannot be read: {error.strerror or error}") from None
-    except ValueError:  # a NUL character in the path
-        raise refuse("cannot be read: the path holds a NUL character") from None
-    if raw is None:
-        raise refuse(f"is larger than {MAX_FILE_BYTES // 2**20} MiB, the most a fact file may hold")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise refuse("is UTF-16 text; save it as UTF-8")
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        line, column = _byte_place(raw, nul)
-        raise refuse("holds a NUL byte: a binary file, not YAML text", line, column)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line, column = _byte_place(raw, error.start)
-        raise refuse(f"is not UTF-8 text (byte {error.start})", line, column) from None
-
-
-def _byte_place(raw: bytes, offset: int) -> tuple[int, int]:
-    """The 1-based line and column (counted in bytes) of `offset` in `raw`."""
-    return raw.count(b"\n", 0, offset) + 1, offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
-
-
-def _read_capped(path: Path) -> bytes | None:
-    """The bytes of `path`, or None when it holds more than MAX_FILE_BYTES.
-
-    A regular file is measured before it is read. Opening does not wait for a writer to a
-    named pipe (O_NONBLOCK); reading then waits as usual, and ends at once if none is there.
-    """
-    import stat
-
-    nonblock = getattr(os, "O_NONBLOCK", 0)
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | nonblock)
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(21, "Is a directory", str(path))
-        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_FILE_BYTES:
-            return None
-        if nonblock:
-            os.set_blocking(fd, True)
-        chunks: list[bytes] = []
-        size = 0
-        while size <= MAX_FILE_BYTES:
-            chunk = os.read(fd, min(MAX_FILE_BYTES + 1 - size, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    finally:
-        os.close(fd)
-    return None if size > MAX_FILE_BYTES else b"".join(chunks)
-
-
 def _read_file(name: str, text: str) -> _FileResult:
     reader = _Reader(name)
     node = _compose(text, name, reader.result.problems)
@@ -721,44 +648,6 @@ def _citation_problems(record: model.Record, records: dict[str, model.Record]) -
             yield _record_problem(record, f"source '{source.id}' has no section '{citation.section}' (it has: {known})")
 
 
-def _problem_order(problem: Problem) -> tuple[str, int, int]:
-    return (problem.file, problem.line or 0, problem.column or 0)
-
-
-def load(paths: Sequence[Path], *, rebuild: bool = False) -> FactBase:
-    """Read and check the given fact files together; raise DataError listing every problem.
-
-    An unchanged set of files is read from its compiled form in the cache (see cache.py);
-    `rebuild` compiles it afresh, for a compiled base found damaged while in use.
-    """
-    from dprkrel import cache
-
-    read: list[str | None] = []
-    problems: list[Problem] = []
-    for path in paths:
-        try:
-            read.append(read_text(path))
-        except DataError as error:
-            problems += error.problems
-            read.append(None)
-    texts = [text for text in read if text is not None]
-    if problems:
-        # Check the files that could be read too, so that every problem is reported at once.
-        readable = [os.fspath(path) for path, text in zip(paths, read, strict=True) if text is not None]
-        try:
-            parse(readable, texts)
-        except DataError as error:
-            problems += error.problems
-        raise DataError(sorted(problems, key=_problem_order))
-    files = tuple(os.fspath(path) for path in paths)
-    base_key = cache.key(paths, texts)
-
-    def compile_records() -> list[model.Record]:
-        return parse(files, texts)
-
-    return cache.open_or_build(base_key, files, compile_records, rebuild=rebuild)
-
-
 def parse(files: Sequence[str], texts: Sequence[str]) -> list[model.Record]:
     """The records of the given file texts, checked strictly; raises DataError."""
     # Composing and checking a large file creates millions of objects and no cycles: the
@@ -773,5 +662,5 @@ def parse(files: Sequence[str], texts: Sequence[str]) -> list[model.Record]:
     problems = [problem for result in results for problem in result.problems]
     problems += _cross_check(results)
     if problems:
-        raise DataError(sorted(problems, key=_problem_order))
+        raise DataError(sorted(problems, key=problem_order))
     return [record for result in results for record in result.records]

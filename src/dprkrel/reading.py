@@ -1,0 +1,141 @@
+"""Reading fact files and opening the fact base they make, from the cache when it can.
+
+This is what every command runs first, so it stays light: the YAML parser and the checks
+(dprkrel.loader) are imported only when the files changed since they were last compiled.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from dprkrel.errors import DataError, Problem
+
+if TYPE_CHECKING:
+    from dprkrel import model
+    from dprkrel.factbase import FactBase
+
+# The largest fact file read, in bytes. A larger file is refused from its size alone, before
+# any of it is read; a stream with no size (a pipe, a device) is read up to this and no more.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def load(paths: Sequence[Path], *, rebuild: bool = False) -> FactBase:
+    """Read and check the given fact files together; raise DataError listing every problem.
+
+    An unchanged set of files is read from its compiled form in the cache (see cache.py);
+    `rebuild` compiles it afresh, for a compiled base found damaged while in use.
+    """
+    from dprkrel import cache
+
+    read: list[str | None] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            read.append(read_text(path))
+        except DataError as error:
+            problems += error.problems
+            read.append(None)
+    texts = [text for text in read if text is not None]
+    if problems:
+        # Check the files that could be read too, so that every problem is reported at once.
+        readable = [os.fspath(path) for path, text in zip(paths, read, strict=True) if text is not None]
+        try:
+            _loader().parse(readable, texts)
+        except DataError as error:
+            problems += error.problems
+        raise DataError(sorted(problems, key=problem_order))
+    files = tuple(os.fspath(path) for path in paths)
+    base_key = cache.key(paths, texts)
+
+    def compile_records() -> list[model.Record]:
+        records: list[model.Record] = _loader().parse(files, texts)
+        return records
+
+    return cache.open_or_build(base_key, files, compile_records, rebuild=rebuild)
+
+
+def problem_order(problem: Problem) -> tuple[str, int, int]:
+    """Problems sorted by file, then place."""
+    return (problem.file, problem.line or 0, problem.column or 0)
+
+
+def read_text(path: Path) -> str:
+    """The text of a fact file; raises DataError with one problem if it cannot be read.
+
+    Never reads more than MAX_FILE_BYTES, and never waits for a writer: a named pipe that
+    nobody writes to reads as empty.
+    """
+    name = str(path)
+
+    def refuse(message: str, line: int | None = None, column: int | None = None) -> DataError:
+        return DataError([Problem(name, line, column, message)])
+
+    try:
+        raw = _read_capped(path)
+    except FileNotFoundError:
+        raise refuse("no such file") from None
+    except IsADirectoryError:
+        raise refuse("is a directory, not a fact file") from None
+    except OSError as error:
+        raise refuse(f"cannot be read: {error.strerror or error}") from None
+    except ValueError:  # a NUL character in the path
+        raise refuse("cannot be read: the path holds a NUL character") from None
+    if raw is None:
+        raise refuse(f"is larger than {MAX_FILE_BYTES // 2**20} MiB, the most a fact file may hold")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise refuse("is UTF-16 text; save it as UTF-8")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line, column = _byte_place(raw, nul)
+        raise refuse("holds a NUL byte: a binary file, not YAML text", line, column)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _byte_place(raw, error.start)
+        raise refuse(f"is not UTF-8 text (byte {error.start})", line, column) from None
+
+
+def _byte_place(raw: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column (counted in bytes) of `offset` in `raw`."""
+    return raw.count(b"\n", 0, offset) + 1, offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+
+
+def _read_capped(path: Path) -> bytes | None:
+    """The bytes of `path`, or None when it holds more than MAX_FILE_BYTES.
+
+    A regular file is measured before it is read. Opening does not wait for a writer to a
+    named pipe (O_NONBLOCK); reading then waits as usual, and ends at once if none is there.
+    """
+    import stat
+
+    nonblock = getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | nonblock)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_FILE_BYTES:
+            return None
+        if nonblock:
+            os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, min(MAX_FILE_BYTES + 1 - size, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    return None if size > MAX_FILE_BYTES else b"".join(chunks)
+
+
+def _loader() -> ModuleType:
+    from dprkrel import loader
+
+    return loader
