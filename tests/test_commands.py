@@ -396,7 +396,7 @@ def test_csv_and_markdown_parse(args: tuple[str, ...], pinned_today: PartialDate
     assert markdown_cells(lines[1]) == ["---"] * len(rows[0])
     for line, row in zip(lines[2:], rows[1:], strict=True):
         # Line breaks inside a cell become spaces: a pipe-table row is one line.
-        assert markdown_cells(line) == [" ".join(cell.split("\n")) for cell in row]
+        assert markdown_cells(line) == ["<br>".join(cell.split("\n")) for cell in row]
 
 
 def test_markdown_escapes_a_pipe_inside_a_cell(tmp_path: Path) -> None:
@@ -830,3 +830,11 @@ def test_an_id_clash_with_the_base_names_both_places(tmp_path: Path, builtin_pat
     assert first.startswith(f"{clash}:2:")
     assert "esp" in first
     assert f"{builtin_path}:{base_line}:" in first
+
+
+def test_timeline_help_lists_every_category() -> None:
+    from dprkrel.schema import EVENT_CATEGORIES
+
+    text = " ".join(run("timeline", "--help").stdout.split())
+    for category in EVENT_CATEGORIES:
+        assert category in text

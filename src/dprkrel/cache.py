@@ -12,11 +12,11 @@ compiled into memory, and dprkrel works the same, only slower.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from dprkrel import __version__, model
 from dprkrel.factbase import FORMAT, DamagedCache, FactBase, build
@@ -42,11 +42,22 @@ def cache_dir() -> Path:
 
 def key(paths: Sequence[Path], texts: Sequence[str]) -> str:
     """The name of the compiled base for these files with these contents."""
-    digest = hashlib.sha256(f"dprkrel-cache\0{FORMAT}\0{__version__}\0".encode())
+    digest = _blake2b(f"dprkrel-cache\0{FORMAT}\0{__version__}\0".encode(), digest_size=20)
     for path, text in zip(paths, texts, strict=True):
         digest.update(os.fsencode(Path(path).absolute()) + b"\0")
-        digest.update(hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
-    return digest.hexdigest()[:40]
+        digest.update(_blake2b(text.encode("utf-8", "surrogatepass")).digest())
+    name: str = digest.hexdigest()
+    return name
+
+
+def _blake2b(data: bytes, digest_size: int = 64) -> Any:
+    """BLAKE2b from CPython's own module: `hashlib` would load OpenSSL first, which costs
+    more start-up time than hashing the fact files does."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # another Python implementation
+        from hashlib import blake2b
+    return blake2b(data, digest_size=digest_size)
 
 
 def _open_existing(path: Path, files: tuple[str, ...], recover: Callable[[], sqlite3.Connection]) -> FactBase | None:

@@ -322,7 +322,14 @@ def timeline(
         str | None, typer.Option(help="Only events up to this date (YYYY[-MM[-DD]]).", metavar="DATE")
     ] = None,
     category: Annotated[
-        list[str] | None, typer.Option("--category", "-c", help="Only events of this category (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--category",
+            "-c",
+            help="Only events of this category (repeatable): diplomatic_relations, diplomatic_mission, visit, "
+            "expulsion, incident, legal, aid, disaster, private_diplomacy, security, sanctions, human_rights, "
+            "multilateral.",
+        ),
     ] = None,
     as_of: AsOfOption = None,
     chart: Annotated[bool, typer.Option("--chart", help="Draw the history as a chart above the table.")] = False,

@@ -23,18 +23,22 @@ R = TypeVar("R", bound=model.Record)
 T = TypeVar("T")
 
 # Bump when the tables or their encoding change: an older cache is then rebuilt.
-FORMAT = 1
+FORMAT = 2
 
-SCHEMA_SQL = """
+TABLES_SQL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, crc INTEGER NOT NULL);
 CREATE TABLE records (
-    pos INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+    pos INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL,
     data TEXT NOT NULL, crc INTEGER NOT NULL
 );
-CREATE INDEX records_kind ON records (kind, pos);
 CREATE TABLE mentions (entity TEXT NOT NULL, pos INTEGER NOT NULL);
-CREATE INDEX mentions_entity ON mentions (entity, pos);
 CREATE TABLE postings (word INTEGER NOT NULL, pos INTEGER NOT NULL);
+"""
+# Built after the rows are in: one sort per index is quicker than updating it row by row.
+INDEXES_SQL = """
+CREATE UNIQUE INDEX records_id ON records (id);
+CREATE INDEX records_kind ON records (kind, pos);
+CREATE INDEX mentions_entity ON mentions (entity, pos);
 CREATE INDEX postings_word ON postings (word);
 """
 
@@ -247,35 +251,49 @@ class _ById(Mapping[str, model.Record]):
 
 
 def build(connection: sqlite3.Connection, records: Iterable[model.Record]) -> None:
-    """Write the records, their indexes and the values derived from them into an empty database."""
+    """Write the records, their indexes and the values derived from them into an empty database.
+
+    The rows are streamed into SQLite rather than gathered first: for a large base the lists
+    of rows would cost more memory than the records themselves.
+    """
     from dprkrel import schema
     from dprkrel.resolve import SubjectIndex
     from dprkrel.search import record_words
 
     db = connection
-    db.executescript(SCHEMA_SQL)
+    db.executescript(TABLES_SQL)
+    records = list(records)
     counts = {section.record_type.KIND: 0 for section in schema.SECTIONS}
     citations: dict[str, int] = {}
-    vocabulary: dict[str, int] = {}
-    record_rows = []
-    mention_rows = []
-    posting_rows = []
-    records_list = list(records)
-    for pos, record in enumerate(records_list):
-        data = json.dumps(codec.encode(record), ensure_ascii=False, separators=(",", ":"))
-        record_rows.append((pos, record.id, record.kind, data, _crc(data)))
-        mention_rows += [(entity, pos) for entity in model.mentioned_ids(record)]
-        for word in record_words(record):
-            posting_rows.append((vocabulary.setdefault(word, len(vocabulary)), pos))
+    for record in records:
         counts[record.kind] += 1
         if isinstance(record, model.Source):
             citations.setdefault(record.id, 0)
         for source in {citation.source for citation in model.all_citations(record)}:
             citations[source] = citations.get(source, 0) + 1
-    db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", record_rows)
-    db.executemany("INSERT INTO mentions VALUES (?, ?)", mention_rows)
-    db.executemany("INSERT INTO postings VALUES (?, ?)", posting_rows)
-    entities = [row for row in records_list if isinstance(row, model.Entity)]
+
+    def record_rows() -> Iterator[tuple[int, str, str, str, int]]:
+        for pos, record in enumerate(records):
+            data = json.dumps(codec.encode(record), ensure_ascii=False, separators=(",", ":"))
+            yield (pos, record.id, record.kind, data, _crc(data))
+
+    def mention_rows() -> Iterator[tuple[str, int]]:
+        for pos, record in enumerate(records):
+            for entity in model.mentioned_ids(record):
+                yield (entity, pos)
+
+    vocabulary: dict[str, int] = {}
+
+    def posting_rows() -> Iterator[tuple[int, int]]:
+        for pos, record in enumerate(records):
+            for word in record_words(record):
+                yield (vocabulary.setdefault(word, len(vocabulary)), pos)
+
+    db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", record_rows())
+    db.executemany("INSERT INTO mentions VALUES (?, ?)", mention_rows())
+    db.executemany("INSERT INTO postings VALUES (?, ?)", posting_rows())
+    db.executescript(INDEXES_SQL)
+    entities = [record for record in records if isinstance(record, model.Entity)]
     meta = {
         "format": FORMAT,
         "counts": counts,

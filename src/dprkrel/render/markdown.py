@@ -24,6 +24,12 @@ def escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", visible(text))
 
 
+def escape_cell(text: str) -> str:
+    """A cell's text escaped like `escape`, its lines kept apart with `<br>` (a table row is
+    one line of Markdown): the items of a list, the names in each script."""
+    return "<br>".join(escape(line) for line in text.split("\n"))
+
+
 def _row(cells: tuple[str, ...] | list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
@@ -36,7 +42,7 @@ def write_markdown(table: TableView, stream: TextIO) -> None:
     if table.columns:
         lines.append(_row([escape(column.header) for column in table.columns]))
         lines.append(_row(["---"] * len(table.columns)))
-        lines += [_row([escape(cell) for cell in row]) for row in table.rows]
+        lines += [_row([escape_cell(cell) for cell in row]) for row in table.rows]
     if table.notes:
         if lines:
             lines.append("")
