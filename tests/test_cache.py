@@ -236,3 +236,78 @@ def test_processes_building_the_same_cache_at_once_all_answer_right(tmp_path: Pa
     assert len(results[0]) == 3000 + 11  # the file's events and the shipped base's Spanish ones
     assert len(compiled(tmp_path / "cache")) == 1
     assert not list((tmp_path / "cache").glob("*.tmp"))
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every fact file read from disk, by name."""
+    from dprkrel import reading
+
+    calls: list[str] = []
+    real = reading.read_bytes
+
+    def counting(path: Path) -> bytes:
+        calls.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(reading, "read_bytes", counting)
+    return calls
+
+
+@pytest.fixture
+def settle_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files count as settled as soon as they are written (normally after two seconds)."""
+    monkeypatch.setattr(cache.FileDigests, "SETTLED_NS", -(10**12))
+
+
+def test_a_settled_unchanged_file_is_not_even_read(
+    cache_home: Path, tmp_path: Path, reads: list[str], settle_at_once: None
+) -> None:
+    files = [builtin_fact_file(), extra_file(tmp_path)]
+    loader.load(files)
+    assert sorted(reads) == ["extra.yaml", "facts.yaml"]
+    reads.clear()
+    assert summary_of(loader.load(files)) == "A visit."
+    assert reads == []
+
+
+def test_a_changed_file_is_read_again_even_when_its_size_is_the_same(
+    cache_home: Path, tmp_path: Path, reads: list[str], settle_at_once: None
+) -> None:
+    files = [builtin_fact_file(), extra_file(tmp_path, "Same size A.")]
+    loader.load(files)
+    extra_file(tmp_path, "Same size B.")
+    reads.clear()
+    assert summary_of(loader.load(files)) == "Same size B."
+    # The changed file is read to hash it; compiling the new base then reads the other.
+    assert reads == ["extra.yaml", "facts.yaml"]
+
+
+def test_a_recently_changed_file_is_always_hashed(cache_home: Path, tmp_path: Path, reads: list[str]) -> None:
+    """Within the clock's resolution a change could keep the times: such files are not trusted."""
+    files = [extra_file(tmp_path)]
+    files.insert(0, builtin_fact_file())
+    loader.load(files)
+    reads.clear()
+    loader.load(files)
+    assert "extra.yaml" in reads
+
+
+def test_a_damaged_digest_list_is_ignored(cache_home: Path, tmp_path: Path, settle_at_once: None) -> None:
+    files = [builtin_fact_file(), extra_file(tmp_path)]
+    loader.load(files)
+    (cache_home / cache.FileDigests.FILE).write_text("{not json", encoding="utf-8")
+    assert summary_of(loader.load(files)) == "A visit."
+
+
+def test_a_wrong_digest_is_caught_when_the_file_is_compiled(
+    cache_home: Path, tmp_path: Path, settle_at_once: None
+) -> None:
+    files = [builtin_fact_file(), extra_file(tmp_path)]
+    loader.load(files)
+    listing = cache_home / cache.FileDigests.FILE
+    entries = json.loads(listing.read_text(encoding="utf-8"))
+    for entry in entries.values():
+        entry[4] = "0" * 64  # a digest no compiled base has
+    listing.write_text(json.dumps(entries), encoding="utf-8")
+    assert summary_of(loader.load(files)) == "A visit."

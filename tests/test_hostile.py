@@ -537,7 +537,7 @@ def test_an_unreadable_file_is_refused() -> None:
         if os.geteuid() == 0:
             switch = """
                 import dprkrel.reading as loader
-                original = loader.read_text
+                original = loader.read_bytes
                 def read_as_nobody(path):
                     os.setegid(65534)
                     os.seteuid(65534)
@@ -546,7 +546,7 @@ def test_an_unreadable_file_is_refused() -> None:
                     finally:
                         os.seteuid(0)
                         os.setegid(0)
-                loader.read_text = read_as_nobody
+                loader.read_bytes = read_as_nobody
             """
         result = run_code(
             f"""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -40,14 +41,88 @@ def cache_dir() -> Path:
     return Path.home() / ".cache" / "dprkrel"
 
 
-def key(paths: Sequence[Path], texts: Sequence[str]) -> str:
-    """The name of the compiled base for these files with these contents."""
-    digest = _blake2b(f"dprkrel-cache\0{FORMAT}\0{__version__}\0".encode(), digest_size=20)
-    for path, text in zip(paths, texts, strict=True):
-        digest.update(os.fsencode(Path(path).absolute()) + b"\0")
-        digest.update(_blake2b(text.encode("utf-8", "surrogatepass")).digest())
-    name: str = digest.hexdigest()
+def key(paths: Sequence[Path], digests: Sequence[str]) -> str:
+    """The name of the compiled base for these files with these contents (see `digest`)."""
+    hasher = _blake2b(f"dprkrel-cache\0{FORMAT}\0{__version__}\0".encode(), digest_size=20)
+    for path, file_digest in zip(paths, digests, strict=True):
+        hasher.update(os.fsencode(Path(path).absolute()) + b"\0" + file_digest.encode() + b"\0")
+    name: str = hasher.hexdigest()
     return name
+
+
+def digest(content: bytes) -> str:
+    """A file's content as a short, collision-resistant name."""
+    value: str = _blake2b(content, digest_size=32).hexdigest()
+    return value
+
+
+class FileDigests:
+    """The digests of fact files, remembered with what `stat` says of each file.
+
+    A file whose size, times and inode are as they were when it was last hashed is not read
+    again: a warm start then costs a `stat` per file, not reading and hashing megabytes. A
+    file changed within the last seconds is never remembered, since a change in the same
+    clock tick would leave its times as they were; and any write changes ctime, which no
+    program can set back.
+    """
+
+    FILE = "files.json"
+    SETTLED_NS = 2_000_000_000
+
+    def __init__(self) -> None:
+        self._entries: dict[str, list[Any]] | None = None
+        self._changed = False
+
+    def _load(self) -> dict[str, list[Any]]:
+        if self._entries is None:
+            import json
+
+            try:
+                loaded = json.loads((cache_dir() / self.FILE).read_text(encoding="utf-8"))
+                self._entries = loaded if isinstance(loaded, dict) else {}
+            except (OSError, ValueError):
+                self._entries = {}
+        return self._entries
+
+    def of(self, path: Path, read: Callable[[Path], bytes]) -> tuple[str, bytes | None]:
+        """The file's digest, and its bytes when they had to be read to work it out."""
+        try:
+            info = Path(path).stat()
+        except (OSError, ValueError):
+            info = None
+        name = os.fsdecode(Path(path).absolute())
+        signature = None if info is None else [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+        entry = self._load().get(name)
+        if signature is not None and isinstance(entry, list) and entry[:4] == signature and len(entry) == 5:
+            return str(entry[4]), None
+        content = read(path)  # raises DataError for a file that cannot be read
+        file_digest = digest(content)
+        if signature is not None and time.time_ns() - max(signature[1], signature[2]) > self.SETTLED_NS:
+            self._load()[name] = [*signature, file_digest]
+            self._changed = True
+        return file_digest, content
+
+    def forget(self) -> None:
+        self._entries = {}
+        self._changed = True
+
+    def save(self) -> None:
+        """Write the remembered digests, atomically; a cache that cannot be written is skipped."""
+        if not self._changed:
+            return
+        import json
+        import tempfile
+
+        directory = cache_dir()
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".files.", suffix=".tmp", dir=directory)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(self._load(), out)
+            Path(temporary).replace(directory / self.FILE)
+        except OSError:
+            with contextlib.suppress(OSError, UnboundLocalError):
+                Path(temporary).unlink()
 
 
 def _blake2b(data: bytes, digest_size: int = 64) -> Any:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from typing import Any, NamedTuple, TypeVar
 
 from dprkrel import codec, model
 from dprkrel.errors import DprkrelError
@@ -23,24 +23,31 @@ R = TypeVar("R", bound=model.Record)
 T = TypeVar("T")
 
 # Bump when the tables or their encoding change: an older cache is then rebuilt.
-FORMAT = 2
+FORMAT = 5
 
 TABLES_SQL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, crc INTEGER NOT NULL);
 CREATE TABLE records (
     pos INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL,
-    data TEXT NOT NULL, crc INTEGER NOT NULL
+    data TEXT NOT NULL, crc INTEGER NOT NULL, headline_size INTEGER NOT NULL
 );
 CREATE TABLE mentions (entity TEXT NOT NULL, pos INTEGER NOT NULL);
-CREATE TABLE postings (word INTEGER NOT NULL, pos INTEGER NOT NULL);
+CREATE TABLE postings (word INTEGER PRIMARY KEY, positions BLOB NOT NULL, heads BLOB NOT NULL);
 """
 # Built after the rows are in: one sort per index is quicker than updating it row by row.
 INDEXES_SQL = """
 CREATE UNIQUE INDEX records_id ON records (id);
 CREATE INDEX records_kind ON records (kind, pos);
 CREATE INDEX mentions_entity ON mentions (entity, pos);
-CREATE INDEX postings_word ON postings (word);
 """
+
+
+class RecordSummary(NamedTuple):
+    """What search ranks a record by, read without building the record."""
+
+    id: str
+    kind: str
+    headline_size: int
 
 
 class DamagedCache(DprkrelError):
@@ -179,25 +186,37 @@ class FactBase:
             rows.update(self._positioned(sql, batch))
         return {pos: rows[pos] for pos in wanted if pos in rows}
 
-    def kinds_at(self, positions: Collection[int]) -> dict[int, str]:
-        """The kind of the record at each position, without building the records."""
+    def summaries_at(self, positions: Collection[int]) -> dict[int, RecordSummary]:
+        """Id, kind and headline size of the record at each position, without building it."""
         wanted = list(positions)
-        kinds: dict[int, str] = {}
+        found: dict[int, RecordSummary] = {}
         for start in range(0, len(wanted), 500):
             batch = wanted[start : start + 500]
             marks = ",".join("?" * len(batch))
-            kinds.update(self._query(f"SELECT pos, kind FROM records WHERE pos IN ({marks})", batch))
-        return kinds
+            sql = f"SELECT pos, id, kind, headline_size FROM records WHERE pos IN ({marks})"
+            found.update((row[0], RecordSummary(*row[1:])) for row in self._query(sql, batch))
+        return found
 
-    def postings(self, words: Collection[int]) -> list[tuple[int, int]]:
-        """(word, record position) pairs for the given word numbers of the search vocabulary."""
+    def postings(self, words: Collection[int]) -> Iterator[tuple[int, Sequence[int], bytes]]:
+        """For each of the given words of the search vocabulary: the positions of the records
+        that hold it, and for each a byte that is 1 when the word is in its headline.
+
+        Stored as one packed array a word, so a common word is one row to read, not thousands.
+        """
+        from array import array
+
         wanted = list(words)
-        pairs: list[tuple[int, int]] = []
         for start in range(0, len(wanted), 500):
             batch = wanted[start : start + 500]
             marks = ",".join("?" * len(batch))
-            pairs += self._query(f"SELECT word, pos FROM postings WHERE word IN ({marks})", batch)
-        return pairs
+            for word, packed, heads in self._query(
+                f"SELECT word, positions, heads FROM postings WHERE word IN ({marks})", batch
+            ):
+                positions = array("i")
+                positions.frombytes(packed)
+                if len(positions) != len(heads):
+                    raise DamagedCache("the compiled fact base is damaged (search index)")
+                yield word, positions, heads
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind, in schema order."""
@@ -256,9 +275,11 @@ def build(connection: sqlite3.Connection, records: Iterable[model.Record]) -> No
     The rows are streamed into SQLite rather than gathered first: for a large base the lists
     of rows would cost more memory than the records themselves.
     """
+    from array import array
+
     from dprkrel import schema
     from dprkrel.resolve import SubjectIndex
-    from dprkrel.search import record_words
+    from dprkrel.search import headline_words, record_words
 
     db = connection
     db.executescript(TABLES_SQL)
@@ -272,34 +293,47 @@ def build(connection: sqlite3.Connection, records: Iterable[model.Record]) -> No
         for source in {citation.source for citation in model.all_citations(record)}:
             citations[source] = citations.get(source, 0) + 1
 
-    def record_rows() -> Iterator[tuple[int, str, str, str, int]]:
+    def record_rows() -> Iterator[tuple[int, str, str, str, int, int]]:
         for pos, record in enumerate(records):
             data = json.dumps(codec.encode(record), ensure_ascii=False, separators=(",", ":"))
-            yield (pos, record.id, record.kind, data, _crc(data))
+            yield (pos, record.id, record.kind, data, _crc(data), len(headline_words(record)))
 
     def mention_rows() -> Iterator[tuple[str, int]]:
         for pos, record in enumerate(records):
             for entity in model.mentioned_ids(record):
                 yield (entity, pos)
 
-    vocabulary: dict[str, int] = {}
+    # Sorted, so that search finds the words beginning with a prefix by bisection. The words
+    # are worked out twice rather than kept: for a large base, keeping them costs more memory.
+    distinct: set[str] = set()
+    for record in records:
+        distinct.update(record_words(record))
+    vocabulary = {word: number for number, word in enumerate(sorted(distinct))}
+    del distinct
 
-    def posting_rows() -> Iterator[tuple[int, int]]:
-        for pos, record in enumerate(records):
-            for word in record_words(record):
-                yield (vocabulary.setdefault(word, len(vocabulary)), pos)
+    postings: dict[int, tuple[array[int], bytearray]] = {}
+    for pos, record in enumerate(records):
+        headline = headline_words(record)
+        for word in record_words(record):
+            positions, heads = postings.setdefault(vocabulary[word], (array("i"), bytearray()))
+            positions.append(pos)
+            heads.append(word in headline)
 
-    db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", record_rows())
+    db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", record_rows())
     db.executemany("INSERT INTO mentions VALUES (?, ?)", mention_rows())
-    db.executemany("INSERT INTO postings VALUES (?, ?)", posting_rows())
+    db.executemany(
+        "INSERT INTO postings VALUES (?, ?, ?)",
+        ((word, positions.tobytes(), bytes(heads)) for word, (positions, heads) in postings.items()),
+    )
     db.executescript(INDEXES_SQL)
     entities = [record for record in records if isinstance(record, model.Entity)]
+    subjects = SubjectIndex(entities).to_state()
     meta = {
         "format": FORMAT,
         "counts": counts,
         "citations": citations,
         "vocabulary": list(vocabulary),
-        "subjects": SubjectIndex(entities).to_state(),
+        **{f"subjects:{table}": value for table, value in subjects.items()},
     }
     for key, value in meta.items():
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))

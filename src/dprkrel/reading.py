@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from dprkrel.errors import DataError, Problem
 
 if TYPE_CHECKING:
-    from dprkrel import model
+    from dprkrel import cache, model
     from dprkrel.factbase import FactBase
 
 # The largest fact file read, in bytes. A larger file is refused from its size alone, before
@@ -26,36 +26,77 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 def load(paths: Sequence[Path], *, rebuild: bool = False) -> FactBase:
     """Read and check the given fact files together; raise DataError listing every problem.
 
-    An unchanged set of files is read from its compiled form in the cache (see cache.py);
-    `rebuild` compiles it afresh, for a compiled base found damaged while in use.
+    An unchanged set of files is read from its compiled form in the cache (see cache.py):
+    then the files are not even read when `stat` shows them as they were when last hashed,
+    and never decoded or parsed, since they were checked when they were compiled. `rebuild`
+    compiles afresh, for a compiled base found damaged while in use.
     """
     from dprkrel import cache
 
-    read: list[str | None] = []
+    digests = cache.FileDigests()
+    for _attempt in range(3):
+        try:
+            return _load(paths, digests, rebuild=rebuild)
+        except _ChangedWhileReading:
+            digests.forget()  # a file changed under us: hash everything afresh
+    raise DataError([Problem(os.fspath(paths[0]), None, None, "keeps changing while it is read")])
+
+
+class _ChangedWhileReading(Exception):
+    """A file's bytes differ from the digest its stat promised."""
+
+
+def _load(paths: Sequence[Path], digests: cache.FileDigests, *, rebuild: bool) -> FactBase:
+    from dprkrel import cache
+
+    found: list[tuple[str, str, bytes | None]] = []
     problems: list[Problem] = []
     for path in paths:
         try:
-            read.append(read_text(path))
+            file_digest, content = digests.of(path, read_bytes)
+            found.append((os.fspath(path), file_digest, content))
         except DataError as error:
             problems += error.problems
-            read.append(None)
-    texts = [text for text in read if text is not None]
+    digests.save()
     if problems:
         # Check the files that could be read too, so that every problem is reported at once.
-        readable = [os.fspath(path) for path, text in zip(paths, read, strict=True) if text is not None]
         try:
-            _loader().parse(readable, texts)
+            _compile([(name, read_bytes(Path(name)) if content is None else content) for name, _, content in found])
         except DataError as error:
             problems += error.problems
         raise DataError(sorted(problems, key=problem_order))
-    files = tuple(os.fspath(path) for path in paths)
-    base_key = cache.key(paths, texts)
+    base_key = cache.key(paths, [file_digest for _, file_digest, _ in found])
 
     def compile_records() -> list[model.Record]:
-        records: list[model.Record] = _loader().parse(files, texts)
-        return records
+        files = []
+        for name, file_digest, content in found:
+            if content is None:
+                content = read_bytes(Path(name))
+                if cache.digest(content) != file_digest:
+                    raise _ChangedWhileReading(name)
+            files.append((name, content))
+        return _compile(files)
 
-    return cache.open_or_build(base_key, files, compile_records, rebuild=rebuild)
+    return cache.open_or_build(base_key, tuple(name for name, _, _ in found), compile_records, rebuild=rebuild)
+
+
+def _compile(files: list[tuple[str, bytes]]) -> list[model.Record]:
+    """The records of the files' bytes, checked strictly; every problem of every file at once."""
+    problems: list[Problem] = []
+    names, texts = [], []
+    for name, raw in files:
+        try:
+            texts.append(decode(name, raw))
+            names.append(name)
+        except DataError as error:
+            problems += error.problems
+    try:
+        records: list[model.Record] = _loader().parse(names, texts)
+    except DataError as error:
+        problems += error.problems
+    if problems:
+        raise DataError(sorted(problems, key=problem_order))
+    return records
 
 
 def problem_order(problem: Problem) -> tuple[str, int, int]:
@@ -64,15 +105,20 @@ def problem_order(problem: Problem) -> tuple[str, int, int]:
 
 
 def read_text(path: Path) -> str:
-    """The text of a fact file; raises DataError with one problem if it cannot be read.
+    """The text of a fact file; raises DataError with one problem if it cannot be read."""
+    return decode(str(path), read_bytes(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a fact file; raises DataError with one problem if it cannot be read.
 
     Never reads more than MAX_FILE_BYTES, and never waits for a writer: a named pipe that
     nobody writes to reads as empty.
     """
     name = str(path)
 
-    def refuse(message: str, line: int | None = None, column: int | None = None) -> DataError:
-        return DataError([Problem(name, line, column, message)])
+    def refuse(message: str) -> DataError:
+        return DataError([Problem(name, None, None, message)])
 
     try:
         raw = _read_capped(path)
@@ -86,6 +132,15 @@ def read_text(path: Path) -> str:
         raise refuse("cannot be read: the path holds a NUL character") from None
     if raw is None:
         raise refuse(f"is larger than {MAX_FILE_BYTES // 2**20} MiB, the most a fact file may hold")
+    return raw
+
+
+def decode(name: str, raw: bytes) -> str:
+    """A fact file's bytes as text; raises DataError if they are not UTF-8 YAML text."""
+
+    def refuse(message: str, line: int | None = None, column: int | None = None) -> DataError:
+        return DataError([Problem(name, line, column, message)])
+
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise refuse("is UTF-16 text; save it as UTF-8")
     nul = raw.find(b"\x00")

@@ -30,7 +30,7 @@ from __future__ import annotations
 import unicodedata
 import weakref
 from bisect import bisect_left
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -249,10 +249,15 @@ class SubjectIndex:
         self._completion_keys = [full for full, _text in self._completions]
 
     def to_state(self) -> dict[str, Any]:
-        """The index as plain lists, to store with a compiled fact base (see `from_state`)."""
+        """The index as plain tables, to store with a compiled fact base (see `from_store`).
+
+        Each table is stored and read on its own: an exact name needs only `exact`, `keys`
+        and `entities`; completion only `completions`; only a fuzzy match needs the rest.
+        """
         return {
             "entities": [list(entity) for entity in self.entities],
             "keys": [[key.entity, key.text, key.order, key.fuzzy] for key in self._keys],
+            "exact": self._exact,
             "spaced": self._spaced,
             "parts": self._parts,
             "part_keys": self._part_keys,
@@ -260,21 +265,25 @@ class SubjectIndex:
         }
 
     @classmethod
-    def from_state(cls, state: dict[str, Any]) -> SubjectIndex:
-        """The index `to_state` stored, without recomputing it from the entities."""
+    def from_store(cls, fetch: Callable[[str], Any]) -> SubjectIndex:
+        """The index `to_state` stored, each table fetched by name when first needed."""
         index = cls.__new__(cls)
-        index.entities = tuple(_Subject(*entity) for entity in state["entities"])
-        index._keys = [_Key(*key) for key in state["keys"]]
-        index._spaced = list(state["spaced"])
-        index._full = [spaced.replace(" ", "") for spaced in index._spaced]
-        index._exact = {}
-        for position, full in enumerate(index._full):
-            index._exact.setdefault(full, []).append(position)
-        index._parts = list(state["parts"])
-        index._part_keys = list(state["part_keys"])
-        index._completions = [(full, text) for full, text in state["completions"]]
-        index._completion_keys = [full for full, _text in index._completions]
+        index.__dict__["_fetch"] = fetch
         return index
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for a table not yet read from the store (see from_store).
+        table = _STORED_TABLES.get(name)
+        fetch = self.__dict__.get("_fetch")
+        if table is None or fetch is None:
+            raise AttributeError(name)
+        stored, convert = table
+        try:
+            value = convert(fetch(stored))
+        except (KeyError, TypeError, ValueError):
+            raise DamagedCache("the compiled fact base is damaged (subject index)") from None
+        setattr(self, name, value)
+        return value
 
     def _add_parts(self, index: int, words: list[str]) -> None:
         parts = set()
@@ -298,10 +307,7 @@ class SubjectIndex:
         entry = _INDEXES.get(key)
         if entry is not None and entry[0]() is base:
             return entry[1]
-        try:
-            index = cls.from_state(base.meta("subjects"))
-        except (KeyError, TypeError, ValueError):
-            raise DamagedCache("the compiled fact base is damaged (subject index)") from None
+        index = cls.from_store(lambda table: base.meta(f"subjects:{table}"))
 
         def forget(ref: weakref.ref[FactBase]) -> None:
             if _INDEXES.get(key, (None,))[0] is ref:
@@ -403,6 +409,20 @@ class SubjectIndex:
                 break
             found.append(text)
         return found
+
+
+# The stored tables of a SubjectIndex: attribute -> (stored name, how to rebuild it).
+_STORED_TABLES: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "entities": ("entities", lambda rows: tuple(_Subject(*row) for row in rows)),
+    "_keys": ("keys", lambda rows: [_Key(*row) for row in rows]),
+    "_exact": ("exact", dict),
+    "_spaced": ("spaced", list),
+    "_full": ("spaced", lambda rows: [spaced.replace(" ", "") for spaced in rows]),
+    "_parts": ("parts", list),
+    "_part_keys": ("part_keys", list),
+    "_completions": ("completions", lambda rows: [(full, text) for full, text in rows]),
+    "_completion_keys": ("completions", lambda rows: [full for full, _text in rows]),
+}
 
 
 # One index per live fact base: see SubjectIndex.of.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -81,8 +82,25 @@ def record_words(record: model.Record) -> set[str]:
     return {word for text in _texts(record) for word in words_of(text)}
 
 
+def headline_words(record: model.Record) -> set[str]:
+    """The words of what a record is about at first glance: its name, title or summary.
+
+    Among records that match a query equally well, one whose headline holds more of the
+    query is more about it: "embassy madrid" puts the Madrid embassy before a person whose
+    note mentions it.
+    """
+    headline = getattr(record, "name", "") or getattr(record, "title", "") or getattr(record, "summary", "")
+    if isinstance(record, model.Advisory):
+        headline = record.scope
+    return set(words_of(headline))
+
+
 def _word_scores(query_word: str, vocabulary: list[str]) -> dict[int, float]:
-    """How well each vocabulary word matches one query word, for those at WORD_FLOOR or more."""
+    """How well each vocabulary word matches one query word, for those at WORD_FLOOR or more.
+
+    The vocabulary is sorted, so the words that begin with the query word are one run of it,
+    found by bisection rather than by a look at every word.
+    """
     from rapidfuzz import fuzz, process
 
     scores = {
@@ -92,8 +110,14 @@ def _word_scores(query_word: str, vocabulary: list[str]) -> dict[int, float]:
         )
     }
     if len(query_word) >= _MIN_STEM:
-        for index, word in enumerate(vocabulary):
-            if len(word) >= _MIN_STEM and (word.startswith(query_word) or query_word.startswith(word)):
+        index = bisect_left(vocabulary, query_word)
+        while index < len(vocabulary) and vocabulary[index].startswith(query_word):
+            scores[index] = max(scores.get(index, 0.0), PREFIX_SCORE)
+            index += 1
+        for end in range(_MIN_STEM, len(query_word)):
+            stem = query_word[:end]
+            index = bisect_left(vocabulary, stem)
+            if index < len(vocabulary) and vocabulary[index] == stem:
                 scores[index] = max(scores.get(index, 0.0), PREFIX_SCORE)
     return scores
 
@@ -103,42 +127,38 @@ def search(base: FactBase, query: str, *, limit: int = 10, kinds: Collection[str
 
     Each query word scores its best match among the record's words (0 when none reaches
     WORD_FLOOR); a record's score is the mean over the query words, so every word counts.
-    Best first; equal scores go to the record whose headline says more of the query, then
-    by id.
+    Best first; equal scores go to the record whose headline holds more of the query, then
+    to the shorter headline, then by id. Only the records returned are built.
     """
     query_words = list(dict.fromkeys(words_of(query)))[:_MAX_QUERY_WORDS]
     if not query_words:
         return []
     vocabulary: list[str] = base.meta("vocabulary")
     totals: dict[int, float] = {}
+    held: dict[int, int] = {}
     for query_word in query_words:
         scores = _word_scores(query_word, vocabulary)
         best: dict[int, float] = {}
-        for word, pos in base.postings(scores):
-            best[pos] = max(best.get(pos, 0.0), scores[word])
+        in_headline: set[int] = set()
+        for word, positions, heads in base.postings(scores):
+            score = scores[word]
+            for pos, head in zip(positions, heads, strict=True):
+                if best.get(pos, 0.0) < score:
+                    best[pos] = score
+                if head:
+                    in_headline.add(pos)
         for pos, score in best.items():
             totals[pos] = totals.get(pos, 0.0) + score
+        for pos in in_headline:
+            held[pos] = held.get(pos, 0) + 1
     ranked = {pos: round(total / len(query_words), 1) for pos, total in totals.items()}
     ranked = {pos: score for pos, score in ranked.items() if score >= MIN_SCORE}
+    summaries = base.summaries_at(ranked)
     if kinds:
-        kind_of = base.kinds_at(ranked)
-        ranked = {pos: score for pos, score in ranked.items() if kind_of.get(pos) in kinds}
-    # Build the records only for the best: ids break ties, so take every record scoring at
-    # least the limit-th best score.
-    if len(ranked) > limit:
-        cutoff = sorted(ranked.values(), reverse=True)[limit - 1]
-        ranked = {pos: score for pos, score in ranked.items() if score >= cutoff}
-    hits = [Hit(record, ranked[pos]) for pos, record in base.at(ranked).items()]
-    hits.sort(key=lambda hit: (-hit.score, *_headline_rank(base, hit.record, query_words), hit.record.id))
-    return hits[:limit]
-
-
-def _headline_rank(base: FactBase, record: model.Record, query_words: list[str]) -> tuple[int, int]:
-    """Among records that score alike, the one whose headline (its name or one-line summary)
-    holds more of the query, and then the shorter headline, is more about it: "embassy madrid"
-    puts the Madrid embassy before a person whose note mentions it."""
-    from dprkrel.queries import record_summary
-
-    headline = words_of(record_summary(base, record))
-    held = sum(any(word.startswith(q) or q.startswith(word) for word in headline) for q in query_words)
-    return (-held, len(headline))
+        ranked = {pos: score for pos, score in ranked.items() if summaries[pos].kind in kinds}
+    order = sorted(
+        ranked,
+        key=lambda pos: (-ranked[pos], -held.get(pos, 0), summaries[pos].headline_size, summaries[pos].id),
+    )[:limit]
+    records = base.at(order)
+    return [Hit(records[pos], ranked[pos]) for pos in order if pos in records]
