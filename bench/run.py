@@ -88,6 +88,17 @@ RSS_UNIT = 1024 if sys.platform == "darwin" else 1
 COMPLETION_ENV = {"_DPRKREL_COMPLETE": "complete_bash", "COMP_WORDS": "dprkrel embassy ma", "COMP_CWORD": "2"}
 # Keeps every document, as one large file would: the peak memory is that of the whole base.
 YAML_LOAD = "import yaml,sys; docs = [yaml.load(open(f), Loader=yaml.CSafeLoader) for f in sys.argv[1:]]"
+# The smallest Typer app with two commands: the floor any Typer CLI starts from, shown beside
+# the rows so that what dprkrel adds to it can be read off.
+TYPER_APP = (
+    "import typer\n"
+    "app = typer.Typer()\n"
+    "@app.command()\n"
+    "def a(x: str) -> None: print(x)\n"
+    "@app.command()\n"
+    "def b(y: str = '') -> None: print(y)\n"
+    "app()\n"
+)
 # Variables that would change what the children do or how fast; the children run without them.
 DROPPED_ENV = (
     "DPRKREL_DATA",
@@ -465,6 +476,7 @@ def plan(args: argparse.Namespace, workdir: Path, dprkrel: str) -> Plan:
     python = sys.executable
     jobs = [
         Job("python", "python -c pass (baseline)", [python, "-c", "pass"], warm),
+        Job("typer", "a two-command Typer app (reference)", [python, "-c", TYPER_APP, "a", "x"], warm),
         Job("tl_json", "timeline spain --json", [dprkrel, "timeline", "spain", "--json"], warm),
         Job("tl_table", "timeline spain (table, piped)", [dprkrel, "timeline", "spain"], warm),
         Job("embassy", "embassy madird --json", [dprkrel, "embassy", "madird", "--json"], warm),
@@ -511,6 +523,7 @@ def plan(args: argparse.Namespace, workdir: Path, dprkrel: str) -> Plan:
         ("6", "big_search", Target("big_search", "python", 16)),
         ("7", "cold", Target("cold", "yaml", 1.3)),
         ("", "python", None),
+        ("", "typer", None),
         ("", "yaml", None),
     ]
     return Plan({job.key: job for job in jobs}, rows, workdir, big)

@@ -838,3 +838,11 @@ def test_timeline_help_lists_every_category() -> None:
     text = " ".join(run("timeline", "--help").stdout.split())
     for category in EVENT_CATEGORIES:
         assert category in text
+
+
+def test_sources_flag_on_the_sources_command_adds_their_sections() -> None:
+    plain = csv_rows(run("sources", "-f", "csv").stdout)
+    with_sections = csv_rows(run("sources", "-f", "csv", "--sources").stdout)
+    assert with_sections[0] == [*plain[0], "Sections"]
+    assert with_sections[1][-1] == "lead; Diplomatic relations; Private diplomacy"
+    assert run("sources", "--json", "--sources").stdout == run("sources", "--json").stdout

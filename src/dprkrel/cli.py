@@ -518,6 +518,9 @@ def sources(
     ctx: typer.Context,
     fmt: FormatOption = OutputFormat.TABLE,
     json_flag: JsonOption = False,
+    with_sections: Annotated[
+        bool, typer.Option("--sources", help="Add a column with the sections records may cite.")
+    ] = False,
 ) -> None:
     """The source documents, with publisher, address, date and how many records cite each.
 
@@ -528,7 +531,7 @@ def sources(
     fmt = _format(fmt, json_flag)
     with reporting_errors():
         base = _load(ctx)
-        answer = answers.sources_answer(base, with_sources=False)
+        answer = answers.sources_answer(base, with_sources=with_sections)
         _emit(answer, fmt, json_flag, nothing="no sources in the fact base")
 
 
