@@ -53,6 +53,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from dprkrel.schema import EVENT_CATEGORIES
+
 EVENTS_PER_COUNTRY = 200
 # One file by default: dprkrel reads a fact file of up to 4,000,000 YAML values (keys,
 # scalars, lists and mappings; loader.MAX_VALUES), and an event is about 26 of them.
@@ -65,22 +67,6 @@ DEFAULT_SEED = 2001
 
 ID_PREFIX = "syn-"
 SECTIONS = ("Summary", "Diplomatic relations", "Missions", "People", "Aid and sanctions", "Chronology")
-
-EVENT_CATEGORIES = (
-    "diplomatic_relations",
-    "diplomatic_mission",
-    "visit",
-    "expulsion",
-    "incident",
-    "legal",
-    "aid",
-    "disaster",
-    "private_diplomacy",
-    "security",
-    "sanctions",
-    "human_rights",
-    "multilateral",
-)
 
 # Queries the benchmark and the README use: no synthetic name may come close to them, so
 # that `timeline spain` or `embassy madird` still mean what they mean on the shipped base.

@@ -47,3 +47,34 @@ def builtin_path() -> Path:
 def shipped_base(builtin_path: Path) -> FactBase:
     """The shipped fact base, loaded once for the whole run (records are immutable)."""
     return load([builtin_path])
+
+
+@pytest.fixture
+def fast_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Speed only: CliRunner builds the click command from the Typer app on every invoke;
+    this builds it once. Without typer's private name, runs are only slower."""
+    import typer.main
+    import typer.testing
+
+    from dprkrel.cli import app
+
+    real_get_command = vars(typer.testing).get("_get_command")
+    if real_get_command is None:
+        return
+    click_app = _click_app(app)
+    monkeypatch.setattr(
+        typer.testing,
+        "_get_command",
+        lambda typer_app: click_app if typer_app is app else real_get_command(typer_app),
+    )
+
+
+_CLICK_APPS: dict[int, object] = {}
+
+
+def _click_app(app: object) -> object:
+    import typer.main
+
+    if id(app) not in _CLICK_APPS:
+        _CLICK_APPS[id(app)] = typer.main.get_command(app)  # type: ignore[arg-type]
+    return _CLICK_APPS[id(app)]

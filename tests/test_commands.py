@@ -21,7 +21,6 @@ import json
 import os
 import re
 import shlex
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +29,13 @@ import typer
 import typer.testing
 from typer.testing import CliRunner, Result
 
-from dprkrel import loader, queries
+from dprkrel import queries
 from dprkrel.cli import app
 from dprkrel.dates import PartialDate
-from dprkrel.factbase import FactBase
 from dprkrel.render.text import cell_width
+
+# Builds the click command once for the module rather than on every run (see conftest).
+pytestmark = pytest.mark.usefixtures("fast_cli")
 
 TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "golden"
@@ -54,7 +55,6 @@ ENV: dict[str, str | None] = {
 }
 # This typer's CliRunner always keeps stderr apart (result.stdout, result.stderr).
 runner = CliRunner(env=ENV)
-CLICK_APP = typer.main.get_command(app)
 
 # The day `dprkrel.queries.today` returns where a test pins it; not the real today, so that a
 # test that forgets to pin cannot pass by luck.
@@ -114,26 +114,6 @@ def markdown_cells(line: str) -> list[str]:
             cell += char
     cells.append(cell.strip())
     return cells
-
-
-@pytest.fixture(autouse=True)
-def _fast_runs(monkeypatch: pytest.MonkeyPatch, shipped_base: FactBase, builtin_path: Path) -> None:
-    """Speed only: a run on the shipped base alone reuses the session's (immutable) fact base
-    instead of parsing the file again (runs with other files still load them all), and the
-    click command is built from the Typer app once rather than on every invoke."""
-    real_load = loader.load
-
-    def load(paths: Sequence[Path]) -> FactBase:
-        return shipped_base if list(paths) == [builtin_path] else real_load(paths)
-
-    monkeypatch.setattr(loader, "load", load)
-    real_get_command = vars(typer.testing).get("_get_command")
-    if real_get_command is not None:  # a private name of typer's: without it, runs are just slower
-        monkeypatch.setattr(
-            typer.testing,
-            "_get_command",
-            lambda typer_app: CLICK_APP if typer_app is app else real_get_command(typer_app),
-        )
 
 
 @pytest.fixture

@@ -16,23 +16,21 @@ import csv
 import dataclasses
 import io
 import json
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
-import typer.testing
 from typer.testing import CliRunner, Result
 
-from dprkrel import loader, model, queries
+from dprkrel import model, queries
 from dprkrel.cli import app
 from dprkrel.dates import PartialDate
 from dprkrel.factbase import FactBase
 
+# Builds the click command once for the module rather than on every run (see conftest).
+pytestmark = pytest.mark.usefixtures("fast_cli")
+
 ENV: dict[str, str | None] = {"COLUMNS": "100", "NO_COLOR": "1", "FORCE_COLOR": None, "DPRKREL_DATA": None}
 runner = CliRunner(env=ENV)
-CLICK_APP = typer.main.get_command(app)
 
 MADRID = "prk-embassy-madrid"
 ECHO = "echo-office-pyongyang"
@@ -59,26 +57,6 @@ ECHO_CASES = [
     ("2009-01-01", "closed"),
     ("2010", "closed"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _fast_runs(monkeypatch: pytest.MonkeyPatch, shipped_base: FactBase, builtin_path: Path) -> None:
-    """Speed only: a run on the shipped base alone reuses the session's (immutable) fact base
-    instead of parsing the file again (runs with other files still load them all), and the
-    click command is built from the Typer app once rather than on every invoke."""
-    real_load = loader.load
-
-    def load(paths: Sequence[Path]) -> FactBase:
-        return shipped_base if list(paths) == [builtin_path] else real_load(paths)
-
-    monkeypatch.setattr(loader, "load", load)
-    real_get_command = vars(typer.testing).get("_get_command")
-    if real_get_command is not None:  # a private name of typer's: without it, runs are just slower
-        monkeypatch.setattr(
-            typer.testing,
-            "_get_command",
-            lambda typer_app: CLICK_APP if typer_app is app else real_get_command(typer_app),
-        )
 
 
 def run(*args: str) -> Result:

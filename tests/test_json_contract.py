@@ -11,23 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import typer
-import typer.testing
 from typer.testing import CliRunner, Result
 
-from dprkrel import answers, loader, queries
+from dprkrel import answers, queries
 from dprkrel.cli import app
 from dprkrel.dates import PartialDate
 from dprkrel.factbase import FactBase
 
+# Builds the click command once for the module rather than on every run (see conftest).
+pytestmark = pytest.mark.usefixtures("fast_cli")
+
 ENV: dict[str, str | None] = {"COLUMNS": "100", "NO_COLOR": "1", "FORCE_COLOR": None, "DPRKREL_DATA": None}
 runner = CliRunner(env=ENV)
-CLICK_APP = typer.main.get_command(app)
 PINNED_TODAY = PartialDate(2025, 1, 15)
 
 ENVELOPE_KEYS = {"schema_version", "command", "query", "matched", "as_of", "results", "warnings", "suggestions"}
@@ -45,26 +44,6 @@ COMMANDS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "show": (("show", "Cao de Benós"), "Cao de Benós"),
     "sources": (("sources",), None),
 }
-
-
-@pytest.fixture(autouse=True)
-def _fast_runs(monkeypatch: pytest.MonkeyPatch, shipped_base: FactBase, builtin_path: Path) -> None:
-    """Speed only: a run on the shipped base alone reuses the session's (immutable) fact base
-    instead of parsing the file again (runs with other files still load them all), and the
-    click command is built from the Typer app once rather than on every invoke."""
-    real_load = loader.load
-
-    def load(paths: Sequence[Path]) -> FactBase:
-        return shipped_base if list(paths) == [builtin_path] else real_load(paths)
-
-    monkeypatch.setattr(loader, "load", load)
-    real_get_command = vars(typer.testing).get("_get_command")
-    if real_get_command is not None:  # a private name of typer's: without it, runs are just slower
-        monkeypatch.setattr(
-            typer.testing,
-            "_get_command",
-            lambda typer_app: CLICK_APP if typer_app is app else real_get_command(typer_app),
-        )
 
 
 @pytest.fixture(autouse=True)
