@@ -145,7 +145,7 @@ def _cite(citation: model.Citation) -> str:
 
 
 def sources_cell(record: model.Record) -> str:
-    return "; ".join(_cite(citation) for citation in dict.fromkeys(queries.all_citations(record)))
+    return "; ".join(_cite(citation) for citation in dict.fromkeys(model.all_citations(record)))
 
 
 def _claims_cell(claims: tuple[model.DateClaim, ...]) -> str:
@@ -433,7 +433,7 @@ def _role_text(base: FactBase, role: model.Role) -> str:
 
 
 def sources_answer(base: FactBase, *, with_sources: bool) -> Answer:
-    counts = queries.citation_counts(base)
+    counts = base.citation_counts()
     results = []
     rows = []
     for source in base.of_type(model.Source):

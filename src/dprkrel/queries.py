@@ -35,9 +35,6 @@ def subject_scope(base: FactBase, entity_id: str) -> frozenset[str]:
     return frozenset(scope)
 
 
-entity_ids_of = model.mentioned_ids
-
-
 # -- dates --------------------------------------------------------------------------------
 
 
@@ -182,14 +179,6 @@ def advisories_for(base: FactBase, scope: Collection[str] | None) -> list[model.
     found = base.of_type(model.Advisory) if scope is None else base.mentioning(scope, kind="advisory")
     advisories = [advisory for advisory in found if isinstance(advisory, model.Advisory)]
     return sorted(advisories, key=lambda advisory: advisory.id)
-
-
-def citation_counts(base: FactBase) -> dict[str, int]:
-    """How many records cite each source, in any citation of theirs."""
-    return base.citation_counts()
-
-
-all_citations = model.all_citations
 
 
 def related_records(base: FactBase, entity_id: str) -> list[model.Record]:
