@@ -58,7 +58,9 @@ def _texts(value: Any) -> Iterator[str]:
     else:
         kind: type = type(value)
         for name, _default in dataclass_fields(kind):
-            if name not in ("sources", "citation", "origin"):
+            # Ids are shown beside each result, not searched: their running numbers would
+            # crowd the vocabulary of a large base.
+            if name not in ("id", "sources", "citation", "origin"):
                 yield from _texts(getattr(value, name))
 
 
@@ -74,8 +76,11 @@ def fold(text: str) -> str:
 
 
 def words_of(text: str) -> list[str]:
-    """The folded words of a text that are long enough to search by."""
-    return [word for word in _WORD.findall(fold(text)) if len(word) >= _MIN_WORD]
+    """The folded words of a text that are long enough to search by; numbers of more than
+    four digits (serial numbers, not years) are left out."""
+    return [
+        word for word in _WORD.findall(fold(text)) if len(word) >= _MIN_WORD and not (len(word) > 4 and word.isdigit())
+    ]
 
 
 def record_words(record: model.Record) -> set[str]:
@@ -134,7 +139,8 @@ def search(base: FactBase, query: str, *, limit: int = 10, kinds: Collection[str
     query_words = list(dict.fromkeys(words_of(query)))[:_MAX_QUERY_WORDS]
     if not query_words:
         return []
-    vocabulary: list[str] = base.meta("vocabulary")
+    stored: str = base.meta("vocabulary")
+    vocabulary = stored.split("\n") if stored else []
     totals: dict[int, float] = {}
     held: dict[int, int] = {}
     for query_word in query_words:
@@ -150,7 +156,9 @@ def search(base: FactBase, query: str, *, limit: int = 10, kinds: Collection[str
             totals[pos] = totals.get(pos, 0.0) + score
         for pos in in_headline:
             held[pos] = held.get(pos, 0) + 1
-    ranked = {pos: round(total / len(query_words), 1) for pos, total in totals.items()}
+    # Only records that can reach MIN_SCORE once rounded are scored in full.
+    least = (MIN_SCORE - 0.05) * len(query_words)
+    ranked = {pos: round(total / len(query_words), 1) for pos, total in totals.items() if total >= least}
     ranked = {pos: score for pos, score in ranked.items() if score >= MIN_SCORE}
     summaries = base.summaries_at(ranked)
     if kinds:
