@@ -13,7 +13,6 @@ Status is "unknown" whenever the sources cannot settle it on every day of the as
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 from typing import Any
@@ -25,6 +24,7 @@ from dprkrel import model, queries
 from dprkrel.cli import app
 from dprkrel.dates import PartialDate
 from dprkrel.factbase import FactBase
+from dprkrel.frozen import replace
 
 # Builds the click command once for the module rather than on every run (see conftest).
 pytestmark = pytest.mark.usefixtures("fast_cli")
@@ -223,7 +223,7 @@ def test_mission_status_is_the_same_over_every_day_it_is_sure_of(shipped_base: F
 def test_a_status_change_inside_the_as_of_period_is_unknown(shipped_base: FactBase) -> None:
     """A mission with undisputed dates that opens during the as-of year."""
     paris = mission(shipped_base, "prk-embassy-paris")
-    changed = dataclasses.replace(paris, opened=(model.DateClaim(PartialDate(2006, 5)),))
+    changed = replace(paris, opened=(model.DateClaim(PartialDate(2006, 5)),))
     assert queries.mission_status(changed, PartialDate(2006, 4), None).status == "not_yet_open"
     assert queries.mission_status(changed, PartialDate(2006, 6), None).status == "open"
     during = queries.mission_status(changed, PartialDate(2006), None)

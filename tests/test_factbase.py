@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,6 +17,7 @@ from dprkrel import model, schema
 from dprkrel.dates import PartialDate
 from dprkrel.errors import DataError
 from dprkrel.factbase import FactBase
+from dprkrel.frozen import Frozen, fields_of
 from dprkrel.loader import load
 
 REPO = Path(__file__).resolve().parent.parent
@@ -258,9 +258,9 @@ def source_sentences() -> list[list[str]]:
 def texts_of(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
-    elif is_dataclass(value) and not isinstance(value, type):
-        for item in fields(value):
-            yield from texts_of(getattr(value, item.name))
+    elif isinstance(value, Frozen):
+        for name, _default in fields_of(type(value)):
+            yield from texts_of(getattr(value, name))
     elif isinstance(value, tuple):
         for item in value:
             yield from texts_of(item)
@@ -412,6 +412,6 @@ def test_schema_doc_examples_agree_with_the_shipped_base(shipped_base: FactBase,
         shipped = shipped_base.by_id.get(record.id)
         assert shipped is not None, f"the example {record.id} is not in the shipped base"
         assert type(shipped) is type(record)
-        for item in fields(record):
-            if item.name not in PROSE:
-                assert getattr(record, item.name) == getattr(shipped, item.name), f"{record.id}.{item.name} differs"
+        for name, _default in fields_of(type(record)):
+            if name not in PROSE:
+                assert getattr(record, name) == getattr(shipped, name), f"{record.id}.{name} differs"

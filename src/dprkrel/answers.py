@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from dprkrel import model, queries
 from dprkrel.dates import PartialDate
+from dprkrel.frozen import Frozen, fields_of, replace
 from dprkrel.views import Answer, Bar, ChartView, Column, Mark, TableView
 
 if TYPE_CHECKING:
@@ -54,8 +54,8 @@ def _value_json(value: Any) -> Any:
         if value and isinstance(value[0], model.Name):
             return {name.lang: name.text for name in value}
         return [_value_json(item) for item in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {field.name: _value_json(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    if isinstance(value, Frozen):
+        return {name: _value_json(getattr(value, name)) for name, _default in fields_of(type(value))}
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -67,14 +67,14 @@ def record_json(base: FactBase, record: model.Record) -> Json:
     A field the sources dispute holds its earliest claim; `conflicts` lists every claim.
     """
     data: Json = {"id": record.id, "kind": record.kind}
-    for field in dataclasses.fields(record):
-        if field.name in ("id", "origin"):
+    for name, _default in fields_of(type(record)):
+        if name in ("id", "origin"):
             continue
-        value = getattr(record, field.name)
-        if field.name in record.CLAIM_FIELDS and not value:
-            data[field.name] = None
+        value = getattr(record, name)
+        if name in record.CLAIM_FIELDS and not value:
+            data[name] = None
         else:
-            data[field.name] = _value_json(value)
+            data[name] = _value_json(value)
     data["conflicts"] = [conflict_json(conflict, record) for conflict in record.conflicts]
     data["stated_as_of"] = date_json(queries.stated_as_of(base, record))
     return data
@@ -83,8 +83,7 @@ def record_json(base: FactBase, record: model.Record) -> Json:
 # -- the envelope -----------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class Matched:
+class Matched(Frozen):
     """A subject the query resolved to."""
 
     id: str
@@ -108,7 +107,7 @@ def envelope(
         "schema_version": SCHEMA_VERSION,
         "command": command,
         "query": query,
-        "matched": [dataclasses.asdict(match) for match in matched],
+        "matched": [match.as_dict() for match in matched],
         "as_of": as_of.iso() if as_of else None,
         "results": results,
         "warnings": warnings or [],
@@ -235,9 +234,7 @@ def timeline_chart(
             if accreditation.since is not None:
                 country = queries.display_name(base, accreditation.country)
                 bar = Bar(f"{place or mission.name} → {country}", accreditation.since, accreditation.until)
-                bars.append(
-                    dataclasses.replace(bar, end_known=accreditation.until is not None or mission.present_tense)
-                )
+                bars.append(replace(bar, end_known=accreditation.until is not None or mission.present_tense))
     return ChartView(title, as_of, marks, tuple(_clipped(bars, as_of)))
 
 

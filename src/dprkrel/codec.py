@@ -6,14 +6,14 @@ trip is exact (tested), origins included.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import types
 import typing
 from typing import Any
 
-from dprkrel import model
+from dprkrel import frozen, model
 from dprkrel.dates import PartialDate
+from dprkrel.frozen import Frozen, fields_of
 
 RECORD_TYPES_BY_KIND: dict[str, type[model.Record]] = {
     record_type.KIND: record_type for record_type in model.RECORD_TYPES
@@ -41,13 +41,13 @@ def encode(value: Any) -> Any:
 
 @functools.cache
 def dataclass_fields(cls: type) -> tuple[tuple[str, Any], ...]:
-    """(name, default) of each field of a dataclass; () for other types.
+    """(name, default) of each field of a record class; () for other types.
 
     Cached per class: compiling a large base asks this of every value it encodes.
     """
-    if not dataclasses.is_dataclass(cls):
+    if not (isinstance(cls, type) and issubclass(cls, Frozen)):
         return ()
-    return tuple((field.name, field.default) for field in dataclasses.fields(cls))
+    return fields_of(cls)
 
 
 def decode_record(kind: str, data: dict[str, Any]) -> model.Record:
@@ -63,7 +63,8 @@ def _decode_fields(cls: type, data: dict[str, Any]) -> dict[str, Any]:
 
 @functools.cache
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls, vars(model))
+    # The annotations are strings (PEP 563), resolved in the namespaces they were written in.
+    return typing.get_type_hints(cls, {**vars(frozen), **vars(model)})
 
 
 def _decode(hint: Any, value: Any) -> Any:
@@ -79,7 +80,7 @@ def _decode(hint: Any, value: Any) -> Any:
         return tuple(_decode(item_hint, item) for item in value)
     if hint is PartialDate:
         return PartialDate.parse(value)
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and issubclass(hint, Frozen):
         return hint(**_decode_fields(hint, value))
     if hint is float and isinstance(value, int):
         return float(value)

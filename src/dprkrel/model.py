@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 from dprkrel.dates import PartialDate
+from dprkrel.frozen import Frozen
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(Frozen):
     """Where a record or value was written: file, 1-based line and column."""
 
     file: str
@@ -21,16 +20,14 @@ class Origin:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(Frozen):
     """A source id and the section of that source a statement comes from."""
 
     source: str
     section: str
 
 
-@dataclass(frozen=True)
-class DateClaim:
+class DateClaim(Frozen):
     """One source's claim about a date; `citation` is None when the record's own sources make it."""
 
     value: PartialDate
@@ -38,27 +35,25 @@ class DateClaim:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Conflict:
+class Conflict(Frozen):
     """Sources that disagree about one field of one record."""
 
     field: str
     claims: tuple[DateClaim, ...]
 
 
-@dataclass(frozen=True)
-class Name:
+class Name(Frozen):
     """A name in one language or script (a BCP 47 tag such as en, es, ko, ko-Latn)."""
 
     lang: str
     text: str
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(Frozen):
     """Fields every record kind shares."""
 
     KIND: ClassVar[str] = ""
+    _UNCOMPARED: ClassVar[frozenset[str]] = frozenset({"origin"})
     # Fields that may hold several dated claims; differing claims are a conflict.
     CLAIM_FIELDS: ClassVar[tuple[str, ...]] = ()
 
@@ -67,7 +62,8 @@ class Record:
     inferred: bool = False
     present_tense: bool = False
     note: str | None = None
-    origin: Origin | None = field(default=None, compare=False, repr=False)
+    # Where the record was written: for messages, not part of the fact.
+    origin: Origin | None = None
 
     @property
     def kind(self) -> str:
@@ -90,7 +86,6 @@ def earliest(claims: tuple[DateClaim, ...]) -> PartialDate | None:
     return min((claim.value for claim in claims), key=PartialDate.sort_key)
 
 
-@dataclass(frozen=True)
 class Source(Record):
     """A source document that records cite."""
 
@@ -105,8 +100,7 @@ class Source(Record):
     sections: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Role:
+class Role(Frozen):
     """A position a person or organisation holds, of some entity, over some period."""
 
     title: str
@@ -116,7 +110,6 @@ class Role:
     inferred: bool = False
 
 
-@dataclass(frozen=True)
 class Entity(Record):
     """A country, organisation, city, person or group, with its names and aliases."""
 
@@ -133,7 +126,6 @@ class Entity(Record):
     roles: tuple[Role, ...] = ()
 
 
-@dataclass(frozen=True)
 class Event(Record):
     """Something that happened at a (partial) date."""
 
@@ -150,8 +142,7 @@ class Event(Record):
     opens_period: str | None = None
 
 
-@dataclass(frozen=True)
-class Accreditation:
+class Accreditation(Frozen):
     """A country a mission is accredited to besides its host."""
 
     country: str
@@ -159,8 +150,7 @@ class Accreditation:
     until: PartialDate | None = None
 
 
-@dataclass(frozen=True)
-class ActingRole:
+class ActingRole(Frozen):
     """A mission acting for another state or body: protecting power, consular or rotating role."""
 
     on_behalf_of: str
@@ -169,7 +159,6 @@ class ActingRole:
     basis: str | None = None
 
 
-@dataclass(frozen=True)
 class Mission(Record):
     """A diplomatic or other official mission of one party in another's territory."""
 
@@ -189,7 +178,6 @@ class Mission(Record):
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
 class Advisory(Record):
     """Travel advice a government gives its citizens about a country."""
 
@@ -206,7 +194,6 @@ class Advisory(Record):
     consular_help_missions: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
 class Aid(Record):
     """Aid given, with its amount, period, forms and channels where the sources say."""
 
@@ -225,7 +212,6 @@ class Aid(Record):
     prompted_by: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
 class Policy(Record):
     """A stated policy of one party towards another, with its areas."""
 
@@ -240,7 +226,6 @@ class Policy(Record):
     since: PartialDate | None = None
 
 
-@dataclass(frozen=True)
 class Sanction(Record):
     """Restrictive measures, with what prompted them."""
 
@@ -254,7 +239,6 @@ class Sanction(Record):
     prompted_by: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
 class Statement(Record):
     """A fact that is neither dated event nor structured record: a state of affairs."""
 

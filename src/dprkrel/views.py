@@ -5,11 +5,11 @@ The core fills these with plain data; each output format reads only what it need
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from dprkrel.dates import PartialDate
+from dprkrel.frozen import Frozen
 
 
 class OutputFormat(StrEnum):
@@ -21,16 +21,14 @@ class OutputFormat(StrEnum):
     MARKDOWN = "markdown"
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Frozen):
     """One column of a table: its header, and whether it may be wrapped or cut when narrow."""
 
     header: str
     wrap: bool = True
 
 
-@dataclass(frozen=True)
-class TableView:
+class TableView(Frozen):
     """Rows of text for the table, CSV and Markdown renderers.
 
     Cells are plain text taken from the data: renderers must print them literally (no
@@ -44,8 +42,7 @@ class TableView:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(Frozen):
     """A period on the timeline chart, such as a mission open from one date to another.
 
     `end` None means still running as of `as_of` (or unknown end); `end_known` False means
@@ -58,16 +55,14 @@ class Bar:
     end_known: bool = True
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(Frozen):
     """A dated event on the timeline chart."""
 
     label: str
     date: PartialDate
 
 
-@dataclass(frozen=True)
-class ChartView:
+class ChartView(Frozen):
     """A subject's history for the terminal chart: a year axis, events as marks, periods as bars."""
 
     title: str
@@ -76,12 +71,11 @@ class ChartView:
     bars: tuple[Bar, ...]
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(Frozen):
     """Everything one command produces: the JSON contract, the table and, for timeline, a chart."""
 
     payload: dict[str, Any]
     table: TableView
     chart: ChartView | None = None
     found: bool = True
-    messages: tuple[str, ...] = field(default=())
+    messages: tuple[str, ...] = ()

@@ -7,10 +7,10 @@ Markdown never import rich.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import io
 from typing import TextIO, assert_never
 
+from dprkrel.frozen import replace
 from dprkrel.render.text import for_encoding, visible
 from dprkrel.views import Answer, ChartView, OutputFormat
 
@@ -110,9 +110,9 @@ def _fit_chart(chart: ChartView, encoding: str | None, errors: str | None) -> Ch
     def fit(text: str) -> str:
         return for_encoding(visible(text), encoding, errors)
 
-    return dataclasses.replace(
+    return replace(
         chart,
         title=fit(chart.title),
-        marks=tuple(dataclasses.replace(mark, label=fit(mark.label)) for mark in chart.marks),
-        bars=tuple(dataclasses.replace(bar, label=fit(bar.label)) for bar in chart.bars),
+        marks=tuple(replace(mark, label=fit(mark.label)) for mark in chart.marks),
+        bars=tuple(replace(bar, label=fit(bar.label)) for bar in chart.bars),
     )

@@ -7,10 +7,10 @@ characters are made visible before rich sees them (see `visible`).
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from typing import TYPE_CHECKING, TextIO
 
+from dprkrel.frozen import replace
 from dprkrel.render.text import for_encoding, visible, visible_lines
 from dprkrel.views import TableView
 
@@ -98,7 +98,7 @@ def fit_table(table: TableView, encoding: str | None, errors: str | None = "stri
 
     return TableView(
         title=fit(table.title),
-        columns=tuple(dataclasses.replace(column, header=fit(column.header)) for column in table.columns),
+        columns=tuple(replace(column, header=fit(column.header)) for column in table.columns),
         rows=tuple(tuple(fit(cell, lines=True) for cell in row) for row in table.rows),
         notes=tuple(fit(note) for note in table.notes),
     )
