@@ -192,15 +192,17 @@ def timeline_answer(
     with_sources: bool,
     scope: frozenset[str] | None,
     warnings: list[Json],
+    with_chart: bool = False,
 ) -> Answer:
-    """Events as rows; `as_of` is None unless the user asked for events known by a date."""
+    """Events as rows, and as a chart when asked for (the chart queries the missions too);
+    `as_of` is None unless the user asked for events known by a date."""
     results = [record_json(base, event) for event in events]
     warnings = warnings + record_warnings(base, events, None)
     title = f"Timeline: {matched[0].name}" if matched else "Timeline"
     rows = [[_claims_cell(event.date), event.category.replace("_", " "), _event_text(event)] for event in events]
     table = _table(title, ("Date", "Category", "Event"), rows, _notes(warnings), with_sources, events)
     payload = envelope("timeline", query=query, matched=matched, as_of=as_of, results=results, warnings=warnings)
-    chart = timeline_chart(base, title, events, scope=scope, as_of=as_of or queries.today())
+    chart = timeline_chart(base, title, events, scope=scope, as_of=as_of or queries.today()) if with_chart else None
     return Answer(payload, table, chart, found=bool(events))
 
 

@@ -288,12 +288,13 @@ def _write_json(payload: dict[str, Any]) -> None:
     json_out.write_json(payload, sys.stdout)
 
 
-def _emit(answer: Answer, fmt: OutputFormat, json_flag: bool, *, chart: bool = False, nothing: str) -> None:
-    """Print the answer; when it holds nothing, say so on stderr and end with exit 1."""
+def _emit(answer: Answer, fmt: OutputFormat, *, nothing: str) -> None:
+    """Print the answer (with its chart, when one was made); when it holds nothing, say so on
+    stderr and end with exit 1."""
     from dprkrel.render import render
 
     if answer.found or fmt is OutputFormat.JSON:
-        render(answer, fmt, sys.stdout, chart=chart and answer.found)
+        render(answer, fmt, sys.stdout, chart=answer.chart is not None and answer.found)
     if not answer.found:
         typer.echo(f"dprkrel: {_visible(nothing)}", err=True)
         raise typer.Exit(EXIT_NOT_FOUND)
@@ -368,9 +369,10 @@ def timeline(
             with_sources=sources,
             scope=found.scope,
             warnings=found.warnings,
+            with_chart=chart and fmt is OutputFormat.TABLE,
         )
         who = f" for {found.matched[0].name}" if found.matched else ""
-        _emit(answer, fmt, json_flag, chart=chart, nothing=f"no events{who} match these options")
+        _emit(answer, fmt, nothing=f"no events{who} match these options")
 
 
 @app.command()
@@ -410,7 +412,7 @@ def embassy(
             warnings=found.warnings,
         )
         who = f" concern {found.matched[0].name}" if found.matched else " are in the fact base"
-        _emit(answer, fmt, json_flag, nothing=f"no missions{who}")
+        _emit(answer, fmt, nothing=f"no missions{who}")
 
 
 @app.command()
@@ -450,7 +452,7 @@ def advisory(
             warnings=found.warnings,
         )
         who = f" from or about {found.matched[0].name}" if found.matched else ""
-        _emit(answer, fmt, json_flag, nothing=f"no travel advice{who} in the fact base")
+        _emit(answer, fmt, nothing=f"no travel advice{who} in the fact base")
 
 
 @app.command()
@@ -482,7 +484,7 @@ def search(
         base = _load(ctx)
         hits = search_core.search(base, query, limit=limit, kinds=kinds)
         answer = answers.search_answer(base, hits, query=query, with_sources=sources)
-        _emit(answer, fmt, json_flag, nothing=f"nothing matches '{query}'")
+        _emit(answer, fmt, nothing=f"nothing matches '{query}'")
 
 
 @app.command()
@@ -510,7 +512,7 @@ def show(
         answer = answers.show_answer(
             base, entity, query=name, matched=found.matched, with_sources=sources, warnings=found.warnings
         )
-        _emit(answer, fmt, json_flag, nothing=f"nothing about '{name}'")
+        _emit(answer, fmt, nothing=f"nothing about '{name}'")
 
 
 @app.command()
@@ -532,7 +534,7 @@ def sources(
     with reporting_errors():
         base = _load(ctx)
         answer = answers.sources_answer(base, with_sources=with_sections)
-        _emit(answer, fmt, json_flag, nothing="no sources in the fact base")
+        _emit(answer, fmt, nothing="no sources in the fact base")
 
 
 def _plural(noun: str, count: int) -> str:

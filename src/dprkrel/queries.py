@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from itertools import product
 from typing import TYPE_CHECKING, Literal
@@ -220,7 +220,3 @@ def display_name(base: FactBase, entity_id: str | None) -> str:
         return ""
     entity = base.get(entity_id)
     return entity.name if isinstance(entity, model.Entity) else entity_id
-
-
-def names_of(base: FactBase, ids: Iterable[str]) -> list[str]:
-    return [display_name(base, entity_id) for entity_id in ids]

@@ -78,4 +78,3 @@ class Answer(Frozen):
     table: TableView
     chart: ChartView | None = None
     found: bool = True
-    messages: tuple[str, ...] = ()

@@ -19,7 +19,6 @@ end known only to the year counts as December of that year. Every line fits the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TextIO
 
 from dprkrel.dates import PartialDate
 from dprkrel.render.text import cell_width, fit_cells, pad_cells, visible, wrap_cells
@@ -207,8 +206,3 @@ def chart_lines(chart: ChartView, width: int = DEFAULT_WIDTH, *, ascii: bool = F
     if legend:
         lines += ["", *legend]
     return lines
-
-
-def write_chart(chart: ChartView, stream: TextIO, width: int = DEFAULT_WIDTH, *, ascii: bool = False) -> None:
-    """Write the chart to `stream` (see `chart_lines`)."""
-    stream.write("".join(line + "\n" for line in chart_lines(chart, width, ascii=ascii)))
