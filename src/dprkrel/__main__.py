@@ -1,5 +1,5 @@
 """`python -m dprkrel` runs the command-line tool."""
 
-from dprkrel.cli import main
+from dprkrel.launch import main
 
 main()

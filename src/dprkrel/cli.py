@@ -1,30 +1,26 @@
-"""The command-line interface: parses arguments, calls the core, renders, sets the exit code.
+"""The full command-line interface, built with Typer: every option, help, completion scripts
+and usage errors. It reads the command line into a request and `commands.execute` runs it.
 
-Heavy modules (yaml, rich tables, rapidfuzz) are imported inside the commands that need
-them, so that start-up stays quick.
+The console script first tries `quick`, which reads the common command lines without
+importing Typer, and comes here for everything else (help, --version, a usage error, an
+option written in a form `quick` leaves alone). Heavy modules (yaml, rich tables,
+rapidfuzz) are imported inside the commands that need them.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from collections.abc import Sequence
+from typing import Annotated, Any, NoReturn
 
 import typer
 import typer.core
 
-from dprkrel.answers import Matched
-from dprkrel.dates import DateFormatError, PartialDate
-from dprkrel.errors import EXIT_ERROR, EXIT_NOT_FOUND, DataError, DprkrelError, UsageError
-from dprkrel.model import RECORD_TYPES, Entity
-from dprkrel.views import Answer, OutputFormat
-
-if TYPE_CHECKING:
-    from dprkrel.factbase import FactBase
+from dprkrel import commands
+from dprkrel.commands import DATA_ENV, Settings
+from dprkrel.errors import EXIT_ERROR
+from dprkrel.views import OutputFormat
 
 
 class _OneLineErrors(typer.core.TyperGroup):
@@ -79,26 +75,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-DATA_ENV = "DPRKREL_DATA"
 
-
-@dataclass
-class Settings:
-    """Global options, shared by every command through the Typer context."""
-
-    data: list[Path] = field(default_factory=list)
-    builtin: bool = True
-
-    def fact_paths(self, extra: list[Path] | None = None) -> list[Path]:
-        """The fact files to load: the shipped base, then DPRKREL_DATA, then --data, then extra."""
-        from dprkrel.paths import builtin_fact_file
-
-        paths = [builtin_fact_file()] if self.builtin else []
-        env = os.environ.get(DATA_ENV, "")
-        paths += [Path(part) for part in env.split(os.pathsep) if part]
-        paths += self.data
-        paths += extra or []
-        return paths
+def _run(request: commands.Request) -> NoReturn:
+    """Run the command the options describe, and end with its exit code."""
+    raise typer.Exit(commands.execute(request))
 
 
 def _version(value: bool) -> None:
@@ -116,7 +96,7 @@ def _version(value: bool) -> None:
 def main_options(
     ctx: typer.Context,
     data: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Option(
             "--data",
             help=f"Add a fact file to the shipped base (repeatable). {DATA_ENV} adds files too, "
@@ -136,15 +116,19 @@ def main_options(
 
     Exit codes: 0 found (or valid), 1 nothing found, 2 usage error or bad data.
     """
-    ctx.obj = Settings(data=list(data or []), builtin=not no_builtin)
+    ctx.obj = Settings(data=tuple(data or ()), builtin=not no_builtin)
 
 
 @app.command()
 def validate(
     ctx: typer.Context,
     paths: Annotated[
-        list[Path] | None,
-        typer.Argument(help="Fact files to check together with the shipped base (and --data).", show_default=False),
+        list[str] | None,
+        typer.Argument(
+            help="Fact files to check together with the shipped base (and --data).",
+            metavar="[PATHS]...",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Check the fact base strictly and report every problem with its file, line and column.
@@ -153,16 +137,7 @@ def validate(
 
     Example: dprkrel validate my-facts.yaml
     """
-    from dprkrel.reading import load
-
-    settings: Settings = ctx.obj
-    files = settings.fact_paths(paths)
-    if not files:
-        _fail("nothing to validate: --no-builtin was given without fact files")
-    with reporting_errors():
-        base = load(files)
-    counts = ", ".join(f"{count} {_plural(kind, count)}" for kind, count in base.counts().items())
-    typer.echo(f"valid: {counts} in {len(files)} {_plural('file', len(files))}")
+    _run(commands.ValidateRequest(ctx.obj, paths=tuple(paths or ())))
 
 
 # -- shared options ------------------------------------------------------------------------
@@ -182,126 +157,15 @@ AsOfOption = Annotated[
 
 
 def _complete_subject(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Names, aliases and codes starting with what was typed, for the shell's Tab key.
-
-    Completion must never fail loudly: with bad data or no fact base it offers nothing.
-    """
-    from dprkrel.resolve import complete, normalise
-
+    """Subjects for the shell's Tab key (see `commands.subject_candidates`)."""
     # While completing, the global options are parsed but their callback has not run.
     params = ctx.find_root().params
-    settings = Settings(data=list(params.get("data") or []), builtin=not params.get("no_builtin"))
-    try:
-        candidates = complete(_load_files(settings), incomplete)
-    except DprkrelError:
-        return []
-    # The shell keeps only words that begin with what was typed, letter for letter, while
-    # subjects match regardless of case and accents: "ma" offers "Madrid" as "madrid".
-    offered = []
-    for candidate in candidates:
-        typed_case = incomplete + candidate[len(incomplete) :]
-        if candidate.startswith(incomplete):
-            offered.append(candidate)
-        elif normalise(typed_case) == normalise(candidate):
-            offered.append(typed_case)
-    return offered
+    settings = Settings(data=tuple(params.get("data") or ()), builtin=not params.get("no_builtin"))
+    return commands.subject_candidates(settings, incomplete)
 
 
-def _date_option(name: str, value: str | None) -> PartialDate | None:
-    if value is None:
-        return None
-    try:
-        return PartialDate.parse(value.strip())
-    except DateFormatError as error:
-        raise UsageError(f"{name}: {error}") from None
-
-
-def _load(ctx: typer.Context) -> FactBase:
-    settings: Settings = ctx.obj
-    return _load_files(settings)
-
-
-def _load_files(settings: Settings) -> FactBase:
-    from dprkrel.reading import load
-
-    files = settings.fact_paths()
-    if not files:
-        raise UsageError("no fact files: --no-builtin was given without --data")
-    return load(files)
-
-
-@dataclass(frozen=True)
-class Subject:
-    """What a subject argument resolved to."""
-
-    matched: tuple[Matched, ...]
-    scope: frozenset[str] | None
-    warnings: list[dict[str, Any]]
-
-
-def _subject(
-    base: FactBase,
-    command: str,
-    query: str | None,
-    fmt: OutputFormat,
-    as_of: PartialDate | None,
-    kinds: set[str] | None = None,
-) -> Subject:
-    """Resolve a subject; with no match, print the JSON envelope (for --json) and end with exit 1."""
-    from dprkrel import answers, queries
-    from dprkrel.resolve import NoMatch, resolve
-
-    if query is None:
-        return Subject((), None, [])
-    try:
-        resolution = resolve(base, query, kinds=kinds)
-    except NoMatch as error:
-        if fmt is OutputFormat.JSON:
-            suggestions = [
-                {"id": match.id, "name": match.name, "kind": match.kind, "score": match.score}
-                for match in error.suggestions
-            ]
-            payload = answers.envelope(command, query=query, as_of=as_of, results=[], suggestions=suggestions)
-            _write_json(payload)
-        raise
-    best = resolution.best
-    matched = (Matched(best.id, best.name, best.kind, best.score),)
-    warnings = []
-    if resolution.alternatives:
-        others = ", ".join(f"{match.name} ({match.id})" for match in resolution.alternatives)
-        message = f"'{query}' matched {best.name} ({best.id}); it could also mean: {others}"
-        warnings.append(answers.warning("ambiguous", message, best.id))
-        typer.echo(f"dprkrel: {_visible(message)}", err=True)
-    return Subject(matched, queries.subject_scope(base, best.id), warnings)
-
-
-def _visible(text: str) -> str:
-    """A message that quotes a query or a fact, with control characters made visible."""
-    from dprkrel.render.text import visible
-
-    return visible(text)
-
-
-def _write_json(payload: dict[str, Any]) -> None:
-    from dprkrel.render import json_out
-
-    json_out.write_json(payload, sys.stdout)
-
-
-def _emit(answer: Answer, fmt: OutputFormat, *, nothing: str) -> None:
-    """Print the answer (with its chart, when one was made); when it holds nothing, say so on
-    stderr and end with exit 1."""
-    from dprkrel.render import render
-
-    if answer.found or fmt is OutputFormat.JSON:
-        render(answer, fmt, sys.stdout, chart=answer.chart is not None and answer.found)
-    if not answer.found:
-        typer.echo(f"dprkrel: {_visible(nothing)}", err=True)
-        raise typer.Exit(EXIT_NOT_FOUND)
-
-
-def _format(fmt: OutputFormat, json_flag: bool) -> OutputFormat:
-    return OutputFormat.JSON if json_flag else fmt
+def _format(fmt: OutputFormat, json_flag: bool) -> str:
+    return OutputFormat.JSON.value if json_flag else fmt.value
 
 
 # -- commands -------------------------------------------------------------------------------
@@ -342,37 +206,19 @@ def timeline(
 
     Example: dprkrel timeline spain --since 2013
     """
-    from dprkrel import answers, queries
-
-    fmt = _format(fmt, json_flag)
-    with reporting_errors():
-        since_date, until_date = _date_option("--since", since), _date_option("--until", until)
-        as_of_date = _date_option("--as-of", as_of)
-        categories = [item.strip().lower().replace(" ", "_") for item in category or []]
-        if categories:
-            from dprkrel.schema import EVENT_CATEGORIES
-
-            unknown = [item for item in categories if item not in EVENT_CATEGORIES]
-            if unknown:
-                raise UsageError(f"unknown category '{unknown[0]}'; choose from {', '.join(EVENT_CATEGORIES)}")
-        base = _load(ctx)
-        found = _subject(base, "timeline", subject, fmt, as_of_date)
-        events = queries.timeline(
-            base, scope=found.scope, since=since_date, until=until_date, categories=categories, as_of=as_of_date
+    _run(
+        commands.TimelineRequest(
+            ctx.obj,
+            subject=subject,
+            since=since,
+            until=until,
+            categories=tuple(category or ()),
+            as_of=as_of,
+            chart=chart,
+            format=_format(fmt, json_flag),
+            sources=sources,
         )
-        answer = answers.timeline_answer(
-            base,
-            events,
-            query=subject,
-            matched=found.matched,
-            as_of=as_of_date,
-            with_sources=sources,
-            scope=found.scope,
-            warnings=found.warnings,
-            with_chart=chart and fmt is OutputFormat.TABLE,
-        )
-        who = f" for {found.matched[0].name}" if found.matched else ""
-        _emit(answer, fmt, nothing=f"no events{who} match these options")
+    )
 
 
 @app.command()
@@ -394,25 +240,9 @@ def embassy(
 
     Example: dprkrel embassy madrid --as-of 2015
     """
-    from dprkrel import answers, queries
-
-    fmt = _format(fmt, json_flag)
-    with reporting_errors():
-        as_of_date = _date_option("--as-of", as_of) or queries.today()
-        base = _load(ctx)
-        found = _subject(base, "embassy", subject, fmt, as_of_date)
-        missions = queries.missions_concerning(base, found.scope)
-        answer = answers.embassy_answer(
-            base,
-            missions,
-            query=subject,
-            matched=found.matched,
-            as_of=as_of_date,
-            with_sources=sources,
-            warnings=found.warnings,
-        )
-        who = f" concern {found.matched[0].name}" if found.matched else " are in the fact base"
-        _emit(answer, fmt, nothing=f"no missions{who}")
+    _run(
+        commands.EmbassyRequest(ctx.obj, subject=subject, as_of=as_of, format=_format(fmt, json_flag), sources=sources)
+    )
 
 
 @app.command()
@@ -434,32 +264,19 @@ def advisory(
 
     Example: dprkrel advisory spain
     """
-    from dprkrel import answers, queries
-
-    fmt = _format(fmt, json_flag)
-    with reporting_errors():
-        base = _load(ctx)
-        as_of_date = queries.today()  # stated facts are marked when their source is older than this
-        found = _subject(base, "advisory", country, fmt, as_of_date)
-        advisories = queries.advisories_for(base, found.scope)
-        answer = answers.advisory_answer(
-            base,
-            advisories,
-            query=country,
-            matched=found.matched,
-            as_of=as_of_date,
-            with_sources=sources,
-            warnings=found.warnings,
-        )
-        who = f" from or about {found.matched[0].name}" if found.matched else ""
-        _emit(answer, fmt, nothing=f"no travel advice{who} in the fact base")
+    _run(commands.AdvisoryRequest(ctx.obj, country=country, format=_format(fmt, json_flag), sources=sources))
 
 
 @app.command()
 def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Words to look for; typos and word forms are forgiven.")],
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=1000, help="Show at most this many results.")] = 10,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit", "-n", min=commands.MIN_LIMIT, max=commands.MAX_LIMIT, help="Show at most this many results."
+        ),
+    ] = 10,
     kind: Annotated[
         list[str] | None, typer.Option("--kind", "-k", help="Only records of this kind (repeatable): event, mission, …")
     ] = None,
@@ -471,20 +288,11 @@ def search(
 
     Example: dprkrel search "ambassador expelled"
     """
-    from dprkrel import answers
-    from dprkrel import search as search_core
-
-    fmt = _format(fmt, json_flag)
-    with reporting_errors():
-        kinds = [item.strip().lower() for item in kind or []]
-        known = [record_type.KIND for record_type in RECORD_TYPES]
-        unknown = [item for item in kinds if item not in known]
-        if unknown:
-            raise UsageError(f"unknown kind '{unknown[0]}'; choose from {', '.join(known)}")
-        base = _load(ctx)
-        hits = search_core.search(base, query, limit=limit, kinds=kinds)
-        answer = answers.search_answer(base, hits, query=query, with_sources=sources)
-        _emit(answer, fmt, nothing=f"nothing matches '{query}'")
+    _run(
+        commands.SearchRequest(
+            ctx.obj, query=query, limit=limit, kinds=tuple(kind or ()), format=_format(fmt, json_flag), sources=sources
+        )
+    )
 
 
 @app.command()
@@ -501,18 +309,7 @@ def show(
 
     Example: dprkrel show "Cao de Benós"
     """
-    from dprkrel import answers
-
-    fmt = _format(fmt, json_flag)
-    with reporting_errors():
-        base = _load(ctx)
-        found = _subject(base, "show", name, fmt, None)
-        entity = base.by_id[found.matched[0].id]
-        assert isinstance(entity, Entity)
-        answer = answers.show_answer(
-            base, entity, query=name, matched=found.matched, with_sources=sources, warnings=found.warnings
-        )
-        _emit(answer, fmt, nothing=f"nothing about '{name}'")
+    _run(commands.ShowRequest(ctx.obj, name=name, format=_format(fmt, json_flag), sources=sources))
 
 
 @app.command()
@@ -528,20 +325,7 @@ def sources(
 
     Example: dprkrel sources --json
     """
-    from dprkrel import answers
-
-    fmt = _format(fmt, json_flag)
-    with reporting_errors():
-        base = _load(ctx)
-        answer = answers.sources_answer(base, with_sources=with_sections)
-        _emit(answer, fmt, nothing="no sources in the fact base")
-
-
-def _plural(noun: str, count: int) -> str:
-    if count == 1:
-        return noun
-    irregular = {"entity": "entities", "advisory": "advisories", "policy": "policies", "aid": "aid"}
-    return irregular.get(noun, noun + "s")
+    _run(commands.SourcesRequest(ctx.obj, format=_format(fmt, json_flag), sections=with_sections))
 
 
 def _fail(message: str) -> NoReturn:
@@ -549,43 +333,11 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(EXIT_ERROR)
 
 
-@contextmanager
-def reporting_errors() -> Iterator[None]:
-    """Turn the core's errors into lines on stderr and the documented exit code.
-
-    Every line is passed through `visible`: problems quote fact files and queries, and a
-    control character in them must not reach the terminal raw, nor break the one-line form.
-    """
-    from dprkrel.render.text import visible
-
-    try:
-        yield
-    except DataError as error:
-        for problem in error.problems:
-            typer.echo(visible(str(problem)), err=True)
-        typer.echo(f"dprkrel: {visible(str(error))}", err=True)
-        raise typer.Exit(error.exit_code) from None
-    except DprkrelError as error:
-        typer.echo(f"dprkrel: {visible(str(error))}", err=True)
-        raise typer.Exit(error.exit_code) from None
-    except UnicodeEncodeError as error:
-        # The renderers check before writing: nothing was printed. Names in Korean, accents,
-        # or a dash cannot be shown in the output's encoding (PYTHONIOENCODING=ascii, say).
-        bad = error.object[error.start : error.start + 1]
-        code = f" (U+{ord(bad):04X})" if bad else ""
-        typer.echo(
-            f"dprkrel: the output's encoding ({error.encoding}) cannot show {bad!a}{code}; "
-            "use --json, or a UTF-8 locale (PYTHONIOENCODING=utf-8)",
-            err=True,
-        )
-        raise typer.Exit(EXIT_ERROR) from None
-
-
 def main() -> None:
-    """The console-script entry point.
+    """Run the Typer app alone, without `quick` (the console script is `launch.main`).
 
-    Runs the app through `terminal.run`, which ends the process quietly on a closed output
-    pipe, on Ctrl-C (exit 130) and on an internal error (one line, no traceback, no locals).
+    Runs through `terminal.run`, which ends the process quietly on a closed output pipe, on
+    Ctrl-C (exit 130) and on an internal error (one line, no traceback, no locals).
     """
     from dprkrel.terminal import run
 

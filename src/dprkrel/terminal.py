@@ -1,7 +1,8 @@
 """How the dprkrel process ends when its output or its user goes away, or when it has a bug.
 
-Only the console-script entry point (`cli.main`) runs through `run`; the commands and the
-tests' CliRunner never see it. Each way of ending is quiet and has its own exit code:
+Only the entry points (`launch.main`, the console script, and `cli.main`) run through
+`run`; the commands and the tests' CliRunner never see it. Each way of ending is quiet and
+has its own exit code:
 
 - a closed output pipe (`dprkrel timeline | head -1`): on POSIX the process ends as any
   Unix tool does, by SIGPIPE, silently (shells report 141); elsewhere it ends with
@@ -30,13 +31,13 @@ EXIT_INTERNAL = 70  # EX_SOFTWARE in sysexits.h: an internal software error
 DEBUG_ENV = "DPRKREL_DEBUG"
 
 
-def run(entry: Callable[[], object]) -> NoReturn:
-    """Call `entry` (the Typer app) and end the process, whatever happens inside it."""
+def run(entry: Callable[[], int | None]) -> NoReturn:
+    """Call `entry` (which returns or exits with the exit code) and end the process, whatever
+    happens inside it."""
     _die_quietly_on_sigpipe()
     try:
         try:
-            entry()
-            code: int | str | None = 0
+            code: int | str | None = entry()
         except SystemExit as done:
             code = done.code
         # Flushed here rather than at interpreter exit, where a failure could only be
