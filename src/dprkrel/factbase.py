@@ -83,6 +83,9 @@ class FactBase:
         self._positions: dict[str, int] = {}
         self._meta: dict[str, Any] = {}
         self.by_id: Mapping[str, model.Record] = _ById(self)
+        # What other modules work out from this base and keep while it lives, by a name of
+        # their own: the subject index (see resolve.SubjectIndex.of).
+        self.derived: dict[str, object] = {}
 
     # -- reading -----------------------------------------------------------------------------
 

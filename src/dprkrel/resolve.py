@@ -28,7 +28,6 @@ Association", as much as against "North Korea". Whole-word parts keep those apar
 from __future__ import annotations
 
 import unicodedata
-import weakref
 from bisect import bisect_left
 
 from dprkrel.errors import EXIT_NOT_FOUND, DprkrelError
@@ -309,19 +308,12 @@ class SubjectIndex:
     @classmethod
     def of(cls, base: FactBase) -> SubjectIndex:
         """The index of a fact base's entities, built on first use and kept while the base lives."""
-        # Keyed by id() and checked through a weak reference: hashing a FactBase would hash
-        # every record on each call, and the index must not keep a dropped base alive.
-        key = id(base)
-        entry = _INDEXES.get(key)
-        if entry is not None and entry[0]() is base:
-            return entry[1]
-        index = cls.from_store(lambda table: base.meta(f"subjects:{table}"))
-
-        def forget(ref: weakref.ref[FactBase]) -> None:
-            if _INDEXES.get(key, (None,))[0] is ref:
-                del _INDEXES[key]
-
-        _INDEXES[key] = (weakref.ref(base, forget), index)
+        # Kept by the base itself, so it goes with the base; a registry of live bases would
+        # need weak references, and weakref costs a millisecond at start-up.
+        index = base.derived.get(_DERIVED_KEY)
+        if not isinstance(index, SubjectIndex):
+            index = cls.from_store(lambda table: base.meta(f"subjects:{table}"))
+            base.derived[_DERIVED_KEY] = index
         return index
 
     def _match(self, key_position: int, score: float) -> Match:
@@ -433,8 +425,8 @@ _STORED_TABLES: dict[str, tuple[str, Callable[[Any], Any]]] = {
 }
 
 
-# One index per live fact base: see SubjectIndex.of.
-_INDEXES: dict[int, tuple[weakref.ref[FactBase], SubjectIndex]] = {}
+# Where a fact base keeps its SubjectIndex (see SubjectIndex.of).
+_DERIVED_KEY = "resolve.SubjectIndex"
 
 
 def resolve(base: FactBase, query: str, *, kinds: Collection[str] | None = None) -> Resolution:
