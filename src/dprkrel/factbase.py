@@ -181,20 +181,25 @@ class FactBase:
             marks = ",".join("?" * len(batch))
             rows = self._query(f"SELECT DISTINCT pos FROM mentions WHERE entity IN ({marks})", batch)
             positions.update(row[0] for row in rows)
-        for record in self.at(sorted(positions)).values():
+        for record in self.at(sorted(positions), kind=kind).values():
             if (kind is None or record.kind == kind) and model.mentioned_ids(record) & wanted:
                 found.append(record)
         return found
 
-    def at(self, positions: Iterable[int]) -> dict[int, model.Record]:
-        """The records at these positions (as the indexes name them), in the order asked."""
+    def at(self, positions: Iterable[int], kind: str | None = None) -> dict[int, model.Record]:
+        """The records at these positions (as the indexes name them), in the order asked.
+
+        With `kind`, only the records of that kind: the others are not even built.
+        """
         wanted = list(positions)
         rows: dict[int, model.Record] = {}
         for start in range(0, len(wanted), 500):
             batch = wanted[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            sql = f"SELECT pos, id, kind, data, crc FROM records WHERE pos IN ({marks})"
-            rows.update(self._positioned(sql, batch))
+            sql = f"SELECT pos, id, kind, data, crc FROM records WHERE pos IN ({','.join('?' * len(batch))})"
+            if kind is None:
+                rows.update(self._positioned(sql, batch))
+            else:
+                rows.update(self._positioned(sql + " AND kind = ?", [*batch, kind]))
         return {pos: rows[pos] for pos in wanted if pos in rows}
 
     def summaries_at(self, positions: Collection[int]) -> dict[int, RecordSummary]:
