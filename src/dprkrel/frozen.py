@@ -38,6 +38,8 @@ class Frozen:
     # Each field's annotation as written ("tuple[Citation, ...]"), for dprkrel.codec.
     _ANNOTATIONS: ClassVar[dict[str, str]] = {}
     _UNCOMPARED: ClassVar[frozenset[str]] = frozenset()
+    # The fields that equality and hashing read, in order: _FIELDS less _UNCOMPARED.
+    _COMPARED: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -54,30 +56,32 @@ class Frozen:
         cls._FIELDS = tuple(annotations)
         cls._DEFAULTS = defaults
         cls._ANNOTATIONS = annotations
+        cls._COMPARED = tuple(name for name in cls._FIELDS if name not in cls._UNCOMPARED)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         fields = self._FIELDS
         if len(args) > len(fields):
             raise TypeError(f"{type(self).__name__} takes {len(fields)} fields, not {len(args)}")
         values = dict(zip(fields, args, strict=False))
-        for name, value in kwargs.items():
-            if name in values:
-                raise TypeError(f"{type(self).__name__} got two values for {name!r}")
-            values[name] = value
-        unknown = values.keys() - set(fields)
-        if unknown:
-            raise TypeError(f"{type(self).__name__} has no field {sorted(unknown)[0]!r}")
-        for name in fields:
-            if name not in values:
-                default = self._DEFAULTS.get(name, _REQUIRED)
-                if default is _REQUIRED:
-                    raise TypeError(f"{type(self).__name__} needs a value for {name!r}")
-                values[name] = default
+        if kwargs:
+            for name, value in kwargs.items():
+                if name in values:
+                    raise TypeError(f"{type(self).__name__} got two values for {name!r}")
+                values[name] = value
+            unknown = values.keys() - self._ANNOTATIONS.keys()
+            if unknown:
+                raise TypeError(f"{type(self).__name__} has no field {sorted(unknown)[0]!r}")
         # One attribute at a time, in field order: instances of a class then share one table
         # of keys (PEP 412), which a large fact base's hundred thousand records need.
         assign = object.__setattr__
+        defaults = self._DEFAULTS
         for name in fields:
-            assign(self, name, values[name])
+            value = values.get(name, _REQUIRED)
+            if value is _REQUIRED:
+                value = defaults.get(name, _REQUIRED)
+                if value is _REQUIRED:
+                    raise TypeError(f"{type(self).__name__} needs a value for {name!r}")
+            assign(self, name, value)
 
     def as_dict(self) -> dict[str, Any]:
         """The fields and their values, in order (nested records stay records)."""
@@ -85,7 +89,7 @@ class Frozen:
 
     def _key(self) -> tuple[Any, ...]:
         values = self.__dict__
-        return tuple(values[name] for name in self._FIELDS if name not in self._UNCOMPARED)
+        return tuple([values[name] for name in self._COMPARED])
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
@@ -97,7 +101,7 @@ class Frozen:
         return hash((self.__class__, self._key()))
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={self.__dict__[name]!r}" for name in self._FIELDS if name not in self._UNCOMPARED)
+        shown = ", ".join(f"{name}={self.__dict__[name]!r}" for name in self._COMPARED)
         return f"{type(self).__name__}({shown})"
 
     def __setattr__(self, name: str, value: Any) -> None:
