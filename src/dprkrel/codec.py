@@ -114,5 +114,5 @@ def _same(value: Any) -> Any:
 
 
 def _as_float(value: Any) -> Any:
-    # JSON writes a whole float such as 366000000.0 back as it was, but an int stays an int.
+    # A float field given a whole number (1000 rather than 1000.0) keeps its type: float.
     return float(value) if isinstance(value, int) else value
