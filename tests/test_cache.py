@@ -82,6 +82,21 @@ def test_an_unchanged_base_is_parsed_once(cache_home: Path, parses: list[tuple[s
     assert summary_of(second) == "A visit."
 
 
+@pytest.mark.parametrize("name", ["a?b#c%41 d", "ünï ☃", "relative"])
+def test_a_cache_directory_of_any_name_is_read_back(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[tuple[str, ...]]
+) -> None:
+    # The compiled base is opened through a file: URI, where "?", "#" and "%" mean something.
+    monkeypatch.chdir(tmp_path)
+    directory = tmp_path / name
+    monkeypatch.setenv("DPRKREL_CACHE_DIR", name if name == "relative" else str(directory))
+    files = [builtin_fact_file(), extra_file(tmp_path)]
+    loader.load(files)
+    assert summary_of(loader.load(files)) == "A visit."
+    assert len(parses) == 1
+    assert len(compiled(directory)) == 1
+
+
 def test_a_changed_file_is_parsed_again_and_answers_change(
     cache_home: Path, parses: list[tuple[str, ...]], tmp_path: Path
 ) -> None:

@@ -19,6 +19,7 @@ from dprkrel.errors import DataError
 from dprkrel.factbase import FactBase
 from dprkrel.frozen import Frozen, fields_of
 from dprkrel.loader import load
+from dprkrel.paths import builtin_fact_path
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES_DIR = REPO.parent / "shared" / "sources"
@@ -30,6 +31,7 @@ DOCS_SUPPORT = REPO / "tests" / "data" / "docs_support.yaml"
 def test_the_tests_read_the_source_trees_fact_base(builtin_path: Path) -> None:
     # Otherwise they would check a copy installed somewhere else.
     assert builtin_path.resolve() == (REPO / "data" / "facts.yaml").resolve()
+    assert builtin_fact_path() == str(builtin_path)
 
 
 def test_the_shipped_base_validates(builtin_path: Path) -> None:

@@ -15,12 +15,18 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
-from typing import Any
 
 from dprkrel import __version__, model
 from dprkrel.factbase import FORMAT, DamagedCache, FactBase, build
+
+# Start-up: a warm start runs this module, so paths are strings handled with os (pathlib
+# and the urllib it loads cost some 14 ms) and typing (some 14 ms) is left to type checkers.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+    from typing import Any
+
+    from dprkrel.reading import StrPath
 
 CACHE_ENV = "DPRKREL_CACHE_DIR"
 # Compiled bases kept at once; the least recently written beyond this are removed.
@@ -28,24 +34,24 @@ KEEP = 16
 _SUFFIX = ".sqlite"
 
 
-def cache_dir() -> Path:
+def cache_dir() -> str:
     """$DPRKREL_CACHE_DIR, else $XDG_CACHE_HOME/dprkrel, else the platform's usual place."""
     explicit = os.environ.get(CACHE_ENV)
     if explicit:
-        return Path(explicit)
+        return explicit
     xdg = os.environ.get("XDG_CACHE_HOME")
     if xdg:
-        return Path(xdg) / "dprkrel"
+        return os.path.join(xdg, "dprkrel")
     if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "dprkrel" / "Cache"
-    return Path.home() / ".cache" / "dprkrel"
+        return os.path.join(os.environ["LOCALAPPDATA"], "dprkrel", "Cache")
+    return os.path.join(os.path.expanduser("~"), ".cache", "dprkrel")
 
 
-def key(paths: Sequence[Path], digests: Sequence[str]) -> str:
+def key(paths: Sequence[StrPath], digests: Sequence[str]) -> str:
     """The name of the compiled base for these files with these contents (see `digest`)."""
     hasher = _blake2b(f"dprkrel-cache\0{FORMAT}\0{__version__}\0".encode(), digest_size=20)
     for path, file_digest in zip(paths, digests, strict=True):
-        hasher.update(os.fsencode(Path(path).absolute()) + b"\0" + file_digest.encode() + b"\0")
+        hasher.update(os.fsencode(os.path.abspath(path)) + b"\0" + file_digest.encode() + b"\0")
     name: str = hasher.hexdigest()
     return name
 
@@ -78,19 +84,20 @@ class FileDigests:
             import json
 
             try:
-                loaded = json.loads((cache_dir() / self.FILE).read_text(encoding="utf-8"))
+                with open(os.path.join(cache_dir(), self.FILE), encoding="utf-8") as listing:
+                    loaded = json.load(listing)
                 self._entries = loaded if isinstance(loaded, dict) else {}
             except (OSError, ValueError):
                 self._entries = {}
         return self._entries
 
-    def of(self, path: Path, read: Callable[[Path], bytes]) -> tuple[str, bytes | None]:
+    def of(self, path: StrPath, read: Callable[[StrPath], bytes]) -> tuple[str, bytes | None]:
         """The file's digest, and its bytes when they had to be read to work it out."""
         try:
-            info = Path(path).stat()
+            info = os.stat(path)
         except (OSError, ValueError):
             info = None
-        name = os.fsdecode(Path(path).absolute())
+        name = os.fsdecode(os.path.abspath(path))
         signature = None if info is None else [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
         entry = self._load().get(name)
         if signature is not None and isinstance(entry, list) and entry[:4] == signature and len(entry) == 5:
@@ -115,14 +122,14 @@ class FileDigests:
 
         directory = cache_dir()
         try:
-            directory.mkdir(parents=True, exist_ok=True)
+            os.makedirs(directory, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".files.", suffix=".tmp", dir=directory)
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 json.dump(self._load(), out)
-            Path(temporary).replace(directory / self.FILE)
+            os.replace(temporary, os.path.join(directory, self.FILE))
         except OSError:
             with contextlib.suppress(OSError, UnboundLocalError):
-                Path(temporary).unlink()
+                os.unlink(temporary)
 
 
 def _blake2b(data: bytes, digest_size: int = 64) -> Any:
@@ -135,15 +142,15 @@ def _blake2b(data: bytes, digest_size: int = 64) -> Any:
     return blake2b(data, digest_size=digest_size)
 
 
-def _open_existing(path: Path, files: tuple[str, ...], recover: Callable[[], sqlite3.Connection]) -> FactBase | None:
+def _open_existing(path: str, files: tuple[str, ...], recover: Callable[[], sqlite3.Connection]) -> FactBase | None:
     """The compiled base at `path`, or None when it is absent or cannot be trusted."""
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
     except OSError:
         return None
     try:
         # Read-only and immutable: the file is never changed in place, only replaced whole.
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+        connection = sqlite3.connect(f"{_file_uri(path)}?mode=ro&immutable=1", uri=True)
     except (sqlite3.Error, ValueError):
         return None
     try:
@@ -161,10 +168,24 @@ def _open_existing(path: Path, files: tuple[str, ...], recover: Callable[[], sql
         return None
 
 
+def _file_uri(path: str) -> str:
+    """The file: URI of `path` made absolute, for SQLite. Every byte but letters, digits and
+    "-._~/:" is percent-encoded, so that a "?", "#" or "%" in the path is read as part of it."""
+    absolute = os.path.abspath(path).replace(os.sep, "/")
+    if not absolute.startswith("/"):  # a Windows drive: file:///C:/...
+        absolute = "/" + absolute
+    return "file://" + "".join(
+        chr(byte) if chr(byte) in _URI_SAFE else f"%{byte:02X}" for byte in os.fsencode(absolute)
+    )
+
+
+_URI_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/:")
+
+
 def discard(base_key: str) -> None:
     """Remove a compiled base found damaged while in use, so the next run rebuilds it."""
     with contextlib.suppress(OSError):
-        (cache_dir() / f"{base_key}{_SUFFIX}").unlink()
+        os.unlink(os.path.join(cache_dir(), f"{base_key}{_SUFFIX}"))
 
 
 def open_or_build(
@@ -180,7 +201,7 @@ def open_or_build(
     is written).
     """
     directory = cache_dir()
-    target = directory / f"{base_key}{_SUFFIX}"
+    target = os.path.join(directory, f"{base_key}{_SUFFIX}")
     if not rebuild:
 
         def recover() -> sqlite3.Connection:
@@ -194,7 +215,7 @@ def open_or_build(
     try:
         import tempfile  # only when compiling: it costs start-up time
 
-        directory.mkdir(parents=True, exist_ok=True)
+        os.makedirs(directory, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{base_key}.", suffix=".tmp", dir=directory)
         os.close(handle)
     except OSError:
@@ -206,22 +227,23 @@ def open_or_build(
         connection.execute("PRAGMA synchronous = OFF")
         build(connection, records)
         # The connection stays on the same file through the rename.
-        Path(temporary).replace(target)
+        os.replace(temporary, target)
     except (OSError, sqlite3.Error):
         with contextlib.suppress(OSError, sqlite3.Error, UnboundLocalError):
             connection.close()
         with contextlib.suppress(OSError):
-            Path(temporary).unlink()
+            os.unlink(temporary)
         return FactBase.in_memory(records, files)
     _prune(directory)
     return FactBase(connection, files)
 
 
-def _prune(directory: Path) -> None:
+def _prune(directory: str) -> None:
     """Keep the KEEP most recently written compiled bases; old ones are never read again."""
     try:
-        entries = sorted(directory.glob(f"*{_SUFFIX}"), key=lambda path: path.stat().st_mtime, reverse=True)
+        paths = [os.path.join(directory, name) for name in os.listdir(directory) if name.endswith(_SUFFIX)]
+        entries = sorted(paths, key=lambda path: os.stat(path).st_mtime, reverse=True)
         for old in entries[KEEP:]:
-            old.unlink()
+            os.unlink(old)
     except OSError:
         pass

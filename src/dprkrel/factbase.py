@@ -13,14 +13,19 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from typing import Any, NamedTuple, TypeVar
+from collections.abc import Mapping
 
 from dprkrel import codec, model
 from dprkrel.errors import DprkrelError
 
-R = TypeVar("R", bound=model.Record)
-T = TypeVar("T")
+# Start-up: every command opens a fact base; typing would add some 14 ms to each.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+    from typing import Any, TypeVar
+
+    R = TypeVar("R", bound=model.Record)
+    T = TypeVar("T")
 
 # Bump when the tables or their encoding change: an older cache is then rebuilt.
 FORMAT = 7
@@ -42,12 +47,15 @@ CREATE INDEX mentions_entity ON mentions (entity, pos);
 """
 
 
-class RecordSummary(NamedTuple):
+class RecordSummary:
     """What search ranks a record by, read without building the record."""
 
-    id: str
-    kind: str
-    headline_size: int
+    __slots__ = ("headline_size", "id", "kind")
+
+    def __init__(self, id: str, kind: str, headline_size: int) -> None:
+        self.id = id
+        self.kind = kind
+        self.headline_size = headline_size
 
 
 class DamagedCache(DprkrelError):
@@ -75,6 +83,9 @@ class FactBase:
         self._positions: dict[str, int] = {}
         self._meta: dict[str, Any] = {}
         self.by_id: Mapping[str, model.Record] = _ById(self)
+        # What other modules work out from this base and keep while it lives, by a name of
+        # their own: the subject index (see resolve.SubjectIndex.of).
+        self.derived: dict[str, object] = {}
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -170,20 +181,25 @@ class FactBase:
             marks = ",".join("?" * len(batch))
             rows = self._query(f"SELECT DISTINCT pos FROM mentions WHERE entity IN ({marks})", batch)
             positions.update(row[0] for row in rows)
-        for record in self.at(sorted(positions)).values():
+        for record in self.at(sorted(positions), kind=kind).values():
             if (kind is None or record.kind == kind) and model.mentioned_ids(record) & wanted:
                 found.append(record)
         return found
 
-    def at(self, positions: Iterable[int]) -> dict[int, model.Record]:
-        """The records at these positions (as the indexes name them), in the order asked."""
+    def at(self, positions: Iterable[int], kind: str | None = None) -> dict[int, model.Record]:
+        """The records at these positions (as the indexes name them), in the order asked.
+
+        With `kind`, only the records of that kind: the others are not even built.
+        """
         wanted = list(positions)
         rows: dict[int, model.Record] = {}
         for start in range(0, len(wanted), 500):
             batch = wanted[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            sql = f"SELECT pos, id, kind, data, crc FROM records WHERE pos IN ({marks})"
-            rows.update(self._positioned(sql, batch))
+            sql = f"SELECT pos, id, kind, data, crc FROM records WHERE pos IN ({','.join('?' * len(batch))})"
+            if kind is None:
+                rows.update(self._positioned(sql, batch))
+            else:
+                rows.update(self._positioned(sql + " AND kind = ?", [*batch, kind]))
         return {pos: rows[pos] for pos in wanted if pos in rows}
 
     def summaries_at(self, positions: Collection[int]) -> dict[int, RecordSummary]:

@@ -1,20 +1,35 @@
-"""Where the shipped fact base lives, installed or in a source tree."""
+"""Where the shipped fact base lives, installed or in a source tree.
+
+Start-up: paths are strings handled with os.path, since importing pathlib costs some
+14 ms; `builtin_fact_file` imports it only for callers that want a Path.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
 
 BUILTIN_NAME = "facts.yaml"
 
 
-def builtin_fact_file() -> Path:
-    """The fact base shipped with dprkrel.
+def builtin_fact_path() -> str:
+    """The fact base shipped with dprkrel, as an absolute path.
 
     A wheel carries it inside the package (dprkrel/data/facts.yaml); an editable install
     or a source checkout reads it from the top-level data/ folder, so both stay one file.
     """
-    package_dir = Path(__file__).resolve().parent
-    packaged = package_dir / "data" / BUILTIN_NAME
-    if packaged.is_file():
+    package_dir = os.path.dirname(os.path.realpath(__file__))
+    packaged = os.path.join(package_dir, "data", BUILTIN_NAME)
+    if os.path.isfile(packaged):
         return packaged
-    return package_dir.parent.parent / "data" / BUILTIN_NAME
+    return os.path.join(os.path.dirname(os.path.dirname(package_dir)), "data", BUILTIN_NAME)
+
+
+def builtin_fact_file() -> Path:
+    """`builtin_fact_path` as a Path."""
+    from pathlib import Path
+
+    return Path(builtin_fact_path())

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
-from dataclasses import dataclass
 from itertools import product
-from typing import TYPE_CHECKING, Literal
 
 from dprkrel import model
 from dprkrel.dates import PartialDate
+from dprkrel.frozen import Frozen
 
+# Start-up: every command imports this module, so it does without typing and dataclasses
+# (some 14 and 24 ms); its records are Frozen ones.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Collection
+    from typing import Literal
+
     from dprkrel.factbase import FactBase
 
-Status = Literal["open", "closed", "not_yet_open", "unknown"]
+    Status = Literal["open", "closed", "not_yet_open", "unknown"]
 
 
 # -- who a subject covers --------------------------------------------------------------
@@ -104,8 +108,7 @@ def timeline(
 # -- missions -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MissionStatus:
+class MissionStatus(Frozen):
     """A mission's status on a date, and why it is unknown when it is."""
 
     status: Status

@@ -28,16 +28,20 @@ Association", as much as against "North Korea". Whole-word parts keep those apar
 from __future__ import annotations
 
 import unicodedata
-import weakref
 from bisect import bisect_left
-from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dprkrel.errors import EXIT_NOT_FOUND, DprkrelError
 from dprkrel.factbase import DamagedCache
+from dprkrel.frozen import Frozen
 
+# Start-up: every command that takes a subject imports this module, so it does without
+# typing and dataclasses (some 40 ms between them); the records are Frozen ones, and the
+# index's own small classes plain ones with slots.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Collection, Iterable
+    from typing import Any
+
     from dprkrel import model
     from dprkrel.factbase import FactBase
 
@@ -128,8 +132,7 @@ def _letters(key: str) -> str:
     return unicodedata.normalize("NFD", key)
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(Frozen):
     """An entity a query matched, with the best-scoring of its names."""
 
     id: str
@@ -139,8 +142,7 @@ class Match:
     matched_text: str
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(Frozen):
     """The entity a query resolved to, and others that scored nearly as well."""
 
     query: str
@@ -170,22 +172,27 @@ class NoMatch(DprkrelError):
         super().__init__(message)
 
 
-class _Subject(NamedTuple):
+class _Subject:
     """What the index keeps of an entity: what a Match shows."""
 
-    id: str
-    name: str
-    kind: str
+    __slots__ = ("id", "kind", "name")
+
+    def __init__(self, id: str, name: str, kind: str) -> None:
+        self.id = id
+        self.name = name
+        self.kind = kind
 
 
-@dataclass(frozen=True)
 class _Key:
     """One text an entity can be found by."""
 
-    entity: int  # position in SubjectIndex.entities
-    text: str  # as the fact file writes it
-    order: int  # position among the entity's keys: of two that score alike, the earlier is shown
-    fuzzy: bool  # False for codes, ids and very short names, which match only exactly
+    __slots__ = ("entity", "fuzzy", "order", "text")
+
+    def __init__(self, entity: int, text: str, order: int, fuzzy: bool) -> None:
+        self.entity = entity  # position in SubjectIndex.entities
+        self.text = text  # as the fact file writes it
+        self.order = order  # position among the entity's keys: of two that score alike, the earlier is shown
+        self.fuzzy = fuzzy  # False for codes, ids and very short names, which match only exactly
 
 
 # Per entity: (score, key order, key position) of its best key so far.
@@ -255,7 +262,7 @@ class SubjectIndex:
         and `entities`; completion only `completions`; only a fuzzy match needs the rest.
         """
         return {
-            "entities": [list(entity) for entity in self.entities],
+            "entities": [[entity.id, entity.name, entity.kind] for entity in self.entities],
             "keys": [[key.entity, key.text, key.order, key.fuzzy] for key in self._keys],
             "exact": self._exact,
             "spaced": self._spaced,
@@ -301,19 +308,12 @@ class SubjectIndex:
     @classmethod
     def of(cls, base: FactBase) -> SubjectIndex:
         """The index of a fact base's entities, built on first use and kept while the base lives."""
-        # Keyed by id() and checked through a weak reference: hashing a FactBase would hash
-        # every record on each call, and the index must not keep a dropped base alive.
-        key = id(base)
-        entry = _INDEXES.get(key)
-        if entry is not None and entry[0]() is base:
-            return entry[1]
-        index = cls.from_store(lambda table: base.meta(f"subjects:{table}"))
-
-        def forget(ref: weakref.ref[FactBase]) -> None:
-            if _INDEXES.get(key, (None,))[0] is ref:
-                del _INDEXES[key]
-
-        _INDEXES[key] = (weakref.ref(base, forget), index)
+        # Kept by the base itself, so it goes with the base; a registry of live bases would
+        # need weak references, and weakref costs a millisecond at start-up.
+        index = base.derived.get(_DERIVED_KEY)
+        if not isinstance(index, SubjectIndex):
+            index = cls.from_store(lambda table: base.meta(f"subjects:{table}"))
+            base.derived[_DERIVED_KEY] = index
         return index
 
     def _match(self, key_position: int, score: float) -> Match:
@@ -425,8 +425,8 @@ _STORED_TABLES: dict[str, tuple[str, Callable[[Any], Any]]] = {
 }
 
 
-# One index per live fact base: see SubjectIndex.of.
-_INDEXES: dict[int, tuple[weakref.ref[FactBase], SubjectIndex]] = {}
+# Where a fact base keeps its SubjectIndex (see SubjectIndex.of).
+_DERIVED_KEY = "resolve.SubjectIndex"
 
 
 def resolve(base: FactBase, query: str, *, kinds: Collection[str] | None = None) -> Resolution:

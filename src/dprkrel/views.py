@@ -6,10 +6,14 @@ The core fills these with plain data; each output format reads only what it need
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from dprkrel.dates import PartialDate
 from dprkrel.frozen import Frozen
+
+# Start-up: every command imports this module; typing (some 14 ms) is for type checkers only.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class OutputFormat(StrEnum):

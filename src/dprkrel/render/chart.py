@@ -18,9 +18,8 @@ end known only to the year counts as December of that year. Every line fits the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from dprkrel.dates import PartialDate
+from dprkrel.frozen import Frozen
 from dprkrel.render.text import cell_width, fit_cells, pad_cells, visible, wrap_cells
 from dprkrel.views import Bar, ChartView
 
@@ -31,8 +30,7 @@ EVENTS_LABEL = "events"
 _YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000)
 
 
-@dataclass(frozen=True)
-class Glyphs:
+class Glyphs(Frozen):
     """The characters the chart is drawn with."""
 
     bar: str
@@ -49,8 +47,7 @@ UNICODE_GLYPHS = Glyphs(bar="━", ongoing="▶", unknown="?", mark="●", rule=
 ASCII_GLYPHS = Glyphs(bar="=", ongoing=">", unknown="?", mark="*", rule="-", tick="+", ellipsis="~")
 
 
-@dataclass(frozen=True)
-class Axis:
+class Axis(Frozen):
     """Where years fall on the line: column `left` is January of `first_year`, and the plot
     is `plot_width` columns wide, ending with December of `last_year`."""
 

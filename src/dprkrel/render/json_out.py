@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, TextIO
+
+# Start-up: typing costs some 14 ms, and is for type checkers only.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 # json escapes C0 controls itself. With ensure_ascii=False it writes DEL, C1 controls, bidi
 # controls and U+2028/U+2029 raw, which a terminal may act on (U+009B starts an escape

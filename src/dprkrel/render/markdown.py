@@ -9,10 +9,14 @@ punctuation. The pipe matters most: an unescaped `|` would split a cell in two.
 from __future__ import annotations
 
 import re
-from typing import TextIO
 
 from dprkrel.render.text import visible
 from dprkrel.views import TableView
+
+# Start-up: typing costs some 14 ms, and is for type checkers only.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 # Inline Markdown: backslash (first, or its own escapes would be doubled), code, emphasis,
 # links and images, HTML and autolinks, strikethrough, entities, GitHub's math, and the pipe.

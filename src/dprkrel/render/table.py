@@ -8,13 +8,16 @@ characters are made visible before rich sees them (see `visible`).
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, TextIO
 
 from dprkrel.frozen import replace
 from dprkrel.render.text import for_encoding, visible, visible_lines
 from dprkrel.views import TableView
 
+# Start-up: typing costs some 14 ms, and is for type checkers only.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from rich.console import Console
 
 
