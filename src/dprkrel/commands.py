@@ -43,9 +43,9 @@ class Settings(Frozen):
 
     def fact_paths(self, extra: tuple[str, ...] = ()) -> list[str]:
         """The fact files to load: the shipped base, then DPRKREL_DATA, then --data, then extra."""
-        from dprkrel.paths import builtin_fact_file
+        from dprkrel.paths import builtin_fact_path
 
-        paths = [os.fspath(builtin_fact_file())] if self.builtin else []
+        paths = [builtin_fact_path()] if self.builtin else []
         paths += [part for part in os.environ.get(DATA_ENV, "").split(os.pathsep) if part]
         paths += self.data
         paths += extra
