@@ -26,6 +26,7 @@ import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -931,10 +932,16 @@ def test_an_internal_error_shows_no_local_variables() -> None:
 
 @pytest.fixture
 def no_sigpipe_change(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
-    """terminal.run without touching this process's SIGPIPE or stdout."""
+    """terminal.run without touching this process's SIGPIPE or stdout, and ending with
+    SystemExit instead of ending the process."""
     silenced: list[bool] = []
+
+    def end(code: int) -> NoReturn:
+        raise SystemExit(code)
+
     monkeypatch.setattr(terminal, "_die_quietly_on_sigpipe", lambda: None)
     monkeypatch.setattr(terminal, "_silence_stdout", lambda: silenced.append(True))
+    monkeypatch.setattr(terminal, "_end_process", end)
     yield silenced
 
 

@@ -117,6 +117,19 @@ def _say(message: str) -> None:
 
 
 def _exit(code: int) -> NoReturn:
-    with contextlib.suppress(AttributeError, OSError, ValueError):
-        sys.stderr.flush()
-    raise SystemExit(code)
+    """End the process with `code`, once the output is flushed.
+
+    It ends at once rather than through the interpreter's clean-up, which frees every object
+    of every loaded module one by one: a sixth of the time of a table command, spent on memory
+    the system reclaims anyway. Nothing is lost by it: dprkrel registers nothing to run at
+    exit, and holds no file open for writing once a command has returned (the compiled base is
+    written to a temporary file, closed, then renamed).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            stream.flush()
+    _end_process(code)
+
+
+# How the process ends (the tests of `run` replace it, to stay alive).
+_end_process: Callable[[int], NoReturn] = os._exit
