@@ -122,8 +122,8 @@ def _exit(code: int) -> NoReturn:
     It ends at once rather than through the interpreter's clean-up, which frees every object
     of every loaded module one by one: a sixth of the time of a table command, spent on memory
     the system reclaims anyway. Nothing is lost by it: dprkrel registers nothing to run at
-    exit, and holds no file open for writing once a command has returned (the compiled base is
-    written to a temporary file, closed, then renamed).
+    exit, and what it writes besides the output is complete before a command returns (a
+    compiled base is committed before it is renamed into place; the digest list is closed).
     """
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, OSError, ValueError):
