@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +64,16 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class CitedSection:
+    """A section a citation names, checked against its source once every file is read."""
+
+    source: str
+    section: str
+    origin: model.Origin
+    record_id: str
+
+
+@dataclass(frozen=True)
 class Declaration:
     """A record id as written, kept even when the record itself has problems."""
 
@@ -77,6 +87,7 @@ class _FileResult:
     records: list[model.Record] = field(default_factory=list)
     declarations: list[Declaration] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    sections: list[CitedSection] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -276,6 +287,15 @@ class _Reader:
         values = self.fields(node, what, _CITATION_FIELDS)
         if values is None:
             return None
+        return self.cite(node, values)
+
+    def cite(self, node: Node, values: dict[str, Any]) -> model.Citation:
+        """The citation in the checked `values` of mapping `node`; its section is noted with
+        the place it is written, to be checked against the source's list of sections."""
+        if self.record_id is not None:
+            section_node = next(value for key, value in node.value if key.value == "section")
+            origin = self.origin(section_node)
+            self.result.sections.append(CitedSection(values["source"], values["section"], origin, self.record_id))
         return model.Citation(values["source"], values["section"])
 
     def citations(self, node: Node, what: str) -> tuple[model.Citation, ...] | None:
@@ -304,8 +324,7 @@ class _Reader:
         for item in items:
             values = self.fields(item, f"each claim of {what}", _CLAIM_FIELDS)
             if values is not None:
-                citation = model.Citation(values["source"], values["section"])
-                claims.append(model.DateClaim(values["value"], citation, values.get("note")))
+                claims.append(model.DateClaim(values["value"], self.cite(item, values), values.get("note")))
         return tuple(claims)
 
     def objects(self, node: Node, what: str, spec: schema.Field) -> tuple[Any, ...] | None:
@@ -621,31 +640,20 @@ def _cross_check(results: Sequence[_FileResult]) -> list[Problem]:
                 continue
             origin = reference.origin
             problems.append(Problem(origin.file, origin.line, origin.column, message, reference.record_id))
-    records = {record.id: record for result in results for record in result.records}
-    for record in records.values():
-        problems.extend(_citation_problems(record, records))
+    sources = {record.id: record for result in results for record in result.records if isinstance(record, model.Source)}
+    for result in results:
+        for cited in result.sections:
+            source = sources.get(cited.source)
+            if source is not None and source.sections and cited.section not in source.sections:
+                known = "; ".join(source.sections)
+                message = f"source '{source.id}' has no section '{cited.section}' (it has: {known})"
+                origin = cited.origin
+                problems.append(Problem(origin.file, origin.line, origin.column, message, cited.record_id))
     return problems
 
 
 def _with_article(noun: str) -> str:
     return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
-
-
-def _record_problem(record: model.Record, message: str) -> Problem:
-    origin = record.origin or model.Origin("?", 0, 0)
-    return Problem(origin.file, origin.line, origin.column, message, record.id)
-
-
-def _citation_problems(record: model.Record, records: dict[str, model.Record]) -> Iterable[Problem]:
-    """Citations must name a section the source lists, when it lists its sections."""
-    citations = list(record.sources)
-    for name in record.CLAIM_FIELDS:
-        citations += [claim.citation for claim in getattr(record, name) if claim.citation]
-    for citation in citations:
-        source = records.get(citation.source)
-        if isinstance(source, model.Source) and source.sections and citation.section not in source.sections:
-            known = "; ".join(source.sections)
-            yield _record_problem(record, f"source '{source.id}' has no section '{citation.section}' (it has: {known})")
 
 
 def parse(files: Sequence[str], texts: Sequence[str]) -> list[model.Record]:
