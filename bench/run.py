@@ -88,8 +88,9 @@ RSS_UNIT = 1024 if sys.platform == "darwin" else 1
 COMPLETION_ENV = {"_DPRKREL_COMPLETE": "complete_bash", "COMP_WORDS": "dprkrel embassy ma", "COMP_CWORD": "2"}
 # Keeps every document, as one large file would: the peak memory is that of the whole base.
 YAML_LOAD = "import yaml,sys; docs = [yaml.load(open(f), Loader=yaml.CSafeLoader) for f in sys.argv[1:]]"
-# The smallest Typer app with two commands: the floor any Typer CLI starts from, shown beside
-# the rows so that what dprkrel adds to it can be read off.
+# The smallest Typer app with two commands: what starting any Typer CLI costs, shown beside
+# the rows. dprkrel reads its usual command lines without Typer (dprkrel.quick), and only
+# help, --version and usage errors pay for it.
 TYPER_APP = (
     "import typer\n"
     "app = typer.Typer()\n"
