@@ -43,6 +43,7 @@ USUAL = [
     "timeline spain --format=markdown",
     "timeline spain --format JSON",
     "--data extra.yaml timeline spain",
+    "--data ./extra//facts.yaml timeline spain",
     "--data=a.yaml --data b.yaml --no-builtin timeline kim",
     "embassy madird --json",
     "embassy madrid --as-of 2015",
@@ -56,7 +57,7 @@ USUAL = [
     "sources",
     "sources --sources --json",
     "validate",
-    "validate a.yaml b.yaml",
+    "validate a.yaml ./b.yaml",
     "--no-builtin validate a.yaml",
     "timeline ''",
     "timeline spain --since=-5",
@@ -160,7 +161,24 @@ VALUES = [
     "1001",
     "0",
 ]
-VALUES += ["-5", "-", "--", "", "a b", "2013", "2013-10", "event", "visit", "x.yaml", "İ", "ß", "=", "-n5", "-fjson"]
+VALUES += [
+    "-5",
+    "-",
+    "--",
+    "",
+    "a b",
+    "2013",
+    "2013-10",
+    "event",
+    "visit",
+    "x.yaml",
+    "./x.yaml",
+    "İ",
+    "ß",
+    "=",
+    "-n5",
+    "-fjson",
+]
 
 token = st.one_of(
     st.sampled_from(sorted(quick.COMMANDS)),
@@ -205,7 +223,7 @@ def plausible_command_line(draw: st.DrawFn) -> list[str]:
     if draw(st.integers(0, 9)) == 0:
         parts.append([draw(token)])
     parts = draw(st.permutations(parts))
-    before = draw(st.lists(st.sampled_from([["--no-builtin"], ["--data", "x.yaml"], ["--data=y.yaml"]]), max_size=2))
+    before = draw(st.lists(st.sampled_from([["--no-builtin"], ["--data", "x.yaml"], ["--data=./y.yaml"]]), max_size=2))
     return [*(word for part in before for word in part), name, *(word for part in parts for word in part)]
 
 

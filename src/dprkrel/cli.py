@@ -16,6 +16,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 import typer.core
+from typer.models import TyperPath
 
 from dprkrel import commands
 from dprkrel.commands import DATA_ENV, Settings
@@ -76,6 +77,12 @@ app = typer.Typer(
 )
 
 
+# Fact files: shown as paths in the help, kept as typed (Typer's Path would normalise
+# "./a.yaml" to "a.yaml", and messages quote a file as the user wrote it). Nothing is checked
+# here: reading a file reports its problems, for both readers of the command line alike.
+_TEXT_PATH = TyperPath(readable=False)
+
+
 def _run(request: commands.Request) -> NoReturn:
     """Run the command the options describe, and end with its exit code."""
     raise typer.Exit(commands.execute(request))
@@ -102,6 +109,7 @@ def main_options(
             help=f"Add a fact file to the shipped base (repeatable). {DATA_ENV} adds files too, "
             f"separated by '{os.pathsep}'.",
             metavar="PATH",
+            click_type=_TEXT_PATH,
         ),
     ] = None,
     no_builtin: Annotated[
@@ -126,7 +134,7 @@ def validate(
         list[str] | None,
         typer.Argument(
             help="Fact files to check together with the shipped base (and --data).",
-            metavar="[PATHS]...",
+            click_type=_TEXT_PATH,
             show_default=False,
         ),
     ] = None,
