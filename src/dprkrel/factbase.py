@@ -182,7 +182,7 @@ class FactBase:
             rows = self._query(f"SELECT DISTINCT pos FROM mentions WHERE entity IN ({marks})", batch)
             positions.update(row[0] for row in rows)
         for record in self.at(sorted(positions), kind=kind).values():
-            if (kind is None or record.kind == kind) and model.mentioned_ids(record) & wanted:
+            if model.mentioned_ids(record) & wanted:
                 found.append(record)
         return found
 
