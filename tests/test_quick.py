@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -413,7 +412,7 @@ def test_help_still_comes_from_typer() -> None:
     assert "typer" in imported_by(["--help"])
 
 
-def test_quick_and_typer_print_the_same(tmp_path: Path) -> None:
+def test_quick_and_typer_print_the_same() -> None:
     """The same command line, through the console script and through the app alone."""
     argv = ["embassy", "madird", "--json", "--as-of", "2015"]
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
