@@ -176,6 +176,33 @@ def test_table_at_narrow_columns_does_not_crash(clean_env: pytest.MonkeyPatch) -
     assert table_text(width=5)
 
 
+WORDY = TableView(
+    title="Timeline: Land A",
+    columns=(Column("Date", wrap=False), Column("Category"), Column("Event")),
+    rows=(
+        ("15 Dec 2000", "diplomatic relations", "The council of ministers approves establishing relations."),
+        ("2023", "diplomatic mission", "The embassy closes."),
+    ),
+)
+
+
+def test_a_table_too_narrow_for_its_words_is_shown_one_record_after_another() -> None:
+    out = table_text(WORDY, width=30)
+    lines = out.splitlines()
+    assert all(cell_width(line) <= 30 for line in lines)
+    # Each field on its own line, headed by its column's name, and no word cut in two.
+    for header in ("Date", "Category", "Event"):
+        assert sum(line.startswith(header + " ") for line in lines) == len(WORDY.rows)
+    words = {word for row in WORDY.rows for cell in row for word in cell.split()}
+    assert words <= set(out.split())
+    assert [line.strip() for line in lines].count("") == len(WORDY.rows) - 1, "a blank line between records"
+
+
+def test_a_table_whose_words_fit_keeps_its_columns() -> None:
+    out = table_text(WORDY, width=60)
+    assert any(line.split() == ["Date", "Category", "Event"] for line in out.splitlines())
+
+
 def test_table_degrades_to_ascii_boxes_and_raises_on_unencodable_text() -> None:
     plain = TableView("Plain", (Column("A"), Column("B")), (("1", "x"), ("2", "y")))
     raw = io.BytesIO()

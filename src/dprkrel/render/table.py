@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from rich.console import Console
+    from rich.table import Table
 
 
 def wants_color(stream: TextIO, color: bool | None) -> bool:
@@ -123,8 +124,7 @@ def print_table(table: TableView, console: Console) -> None:
     Nothing is printed when a text cannot be shown in the console's encoding: that raises
     UnicodeEncodeError first (see `fit_table`).
     """
-    from rich import box
-    from rich.table import Table
+    from rich.measure import Measurement
     from rich.text import Text
 
     table = fit_table(table, console.encoding, console_errors(console))
@@ -133,6 +133,27 @@ def print_table(table: TableView, console: Console) -> None:
         # Printed on its own rather than as the table's title, which rich would wrap to the
         # table's width: a narrow table would break a long title into a column of fragments.
         console.print(Text(table.title, style="bold" if colored else ""))
+    view = _columns(table, colored)
+    # Measured as if the width were unlimited: rich clamps a measurement to the width it is given.
+    unlimited = console.options.update_width(_UNLIMITED)
+    if table.rows and Measurement.get(console, unlimited, view).minimum > console.width:
+        # Too narrow for the columns without cutting words apart: one record after another,
+        # each field on a line of its own, reads better than columns a few letters wide.
+        view = _stacked(table, colored)
+    console.print(view)
+    for note in table.notes:
+        console.print(Text(note, style="dim" if colored else ""))
+
+
+_UNLIMITED = 1_000_000
+
+
+def _columns(table: TableView, colored: bool) -> Table:
+    """The table as columns under their headers."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     view = Table(
         header_style="bold" if colored else "none",
         # Only a rule under the headers keeps the table compact. Box characters degrade to
@@ -152,9 +173,23 @@ def print_table(table: TableView, console: Console) -> None:
         )
     for row in table.rows:
         view.add_row(*(Text(cell) for cell in row))
-    console.print(view)
-    for note in table.notes:
-        console.print(Text(note, style="dim" if colored else ""))
+    return view
+
+
+def _stacked(table: TableView, colored: bool) -> Table:
+    """The table as one block per row: each header beside its cell, a blank line between rows."""
+    from rich.table import Table
+    from rich.text import Text
+
+    view = Table.grid(padding=(0, 1))
+    view.add_column(no_wrap=True, style="bold" if colored else "")
+    view.add_column(overflow="fold")
+    for number, row in enumerate(table.rows):
+        if number:
+            view.add_row()
+        for column, cell in zip(table.columns, row, strict=True):
+            view.add_row(Text(column.header), Text(cell))
+    return view
 
 
 def write_table(table: TableView, stream: TextIO, *, width: int | None = None, color: bool | None = None) -> None:
