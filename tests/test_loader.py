@@ -332,6 +332,44 @@ def test_nested_aliases_do_not_expand(tmp_path: Path) -> None:
     assert len(problems) == len(sections) + len(aliases) + len(more)
 
 
+TWO_EVENTS = """\
+events:
+  - id: ev-one
+    date: "2001"
+    category: visit
+    summary: {summary}
+    actors: &who [land-a]
+    sources: [{{source: src-a, section: body}}]
+  - id: ev-two
+    date: "2002"
+    category: visit
+    summary: A second visit.
+    actors: {actors}
+    sources: [{{source: src-a, section: body}}]
+"""
+
+
+def test_an_alias_to_an_earlier_record_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "across.yaml"
+    path.write_text(TWO_EVENTS.format(summary="A visit.", actors="*who"), encoding="utf-8")
+    problems = problems_of([BASE, path])
+    assert [(problem.line, problem.record_id) for problem in problems] == [(12, "ev-two")]
+    assert problems[0].message.startswith("aliases (*who) are not allowed")
+
+
+def test_asterisks_in_text_are_only_text(tmp_path: Path) -> None:
+    """A file with an asterisk is walked with alias checks on, one without with them off:
+    both read the same records."""
+    with_star, without = tmp_path / "star.yaml", tmp_path / "plain.yaml"
+    with_star.write_text(TWO_EVENTS.format(summary='"A visit * at last."', actors="[land-b]"), encoding="utf-8")
+    without.write_text(TWO_EVENTS.format(summary='"A visit - at last."', actors="[land-b]"), encoding="utf-8")
+    starred = {record.id: record for record in load([BASE, with_star]).records}
+    plain = {record.id: record for record in load([BASE, without]).records}
+    assert starred["ev-one"].summary == "A visit * at last."
+    assert starred["ev-two"] == plain["ev-two"]
+    assert starred.keys() == plain.keys()
+
+
 def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + BASE.read_bytes())

@@ -94,11 +94,14 @@ class _FileResult:
 class _Reader:
     """Checks the nodes of one file against the schema and builds its records."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, *, may_alias: bool = True) -> None:
         self.file = file
         self.result = _FileResult()
         self.record_id: str | None = None
-        self.seen: set[int] = set()
+        # The nodes visited, to tell an alias (see `visit`). A text without an asterisk holds
+        # no alias, and then this set is not kept: for a large file it would hold millions of
+        # ids, a third again of the memory of its nodes.
+        self.seen: set[int] | None = set() if may_alias else None
         self.found_alias = False
         from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
@@ -120,13 +123,14 @@ class _Reader:
 
     def visit(self, node: Node) -> bool:
         """False (with a problem) for an alias or a tag the fact files do not use."""
-        if id(node) in self.seen:
-            # The composer gives an alias the very node of its anchor: seeing a node twice
-            # means an alias, and refusing it keeps "billion laughs" files from expanding.
-            # The node carries the anchor's position, so the aliases are located afterwards.
-            self.found_alias = True
-            return False
-        self.seen.add(id(node))
+        if self.seen is not None:
+            if id(node) in self.seen:
+                # The composer gives an alias the very node of its anchor: seeing a node twice
+                # means an alias, and refusing it keeps "billion laughs" files from expanding.
+                # The node carries the anchor's position, so the aliases are located afterwards.
+                self.found_alias = True
+                return False
+            self.seen.add(id(node))
         if node.tag not in self.allowed_tags[type(node)]:
             self.problem(node, f"the tag {_short_tag(node.tag)} is not allowed in fact files")
             return False
@@ -431,8 +435,15 @@ class _Reader:
                 self.problem(key_node, f"unknown section '{key}'; expected one of {expected}")
                 continue
             records = self.sequence(value_node, f"the section '{key}'")
-            for record_node in records or ():
-                self.record(record_node, section)
+            if records is None:
+                continue
+            # Each record's nodes are let go once it is built, so the records take the memory
+            # of the nodes they came from: a large file's nodes and all its records are never
+            # held at once.
+            value_node.value = []
+            records.reverse()
+            while records:
+                self.record(records.pop(), section)
 
 
 def _peek_id(node: Node) -> str | None:
@@ -576,7 +587,7 @@ def _compose(text: str, file: str, problems: list[Problem]) -> Node | None:
 
 
 def _read_file(name: str, text: str) -> _FileResult:
-    reader = _Reader(name)
+    reader = _Reader(name, may_alias="*" in text)
     node = _compose(text, name, reader.result.problems)
     if not reader.result.problems:
         reader.document(node)
