@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -108,24 +107,23 @@ def run_code(
     )
 
 
-# A child that runs dprkrel and reports how long it took and its peak memory: RUSAGE_CHILDREN
-# of this wrapper covers dprkrel alone, not the other tests' subprocesses.
+# A child that runs dprkrel and reports its peak memory: RUSAGE_CHILDREN of this wrapper
+# covers dprkrel alone, not the other tests' subprocesses.
 MEASURE = """
-import json, resource, subprocess, sys, time
-start = time.monotonic()
+import json, resource, subprocess, sys
 done = subprocess.run(sys.argv[1:], capture_output=True)
 print(json.dumps({
     "returncode": done.returncode,
     "stdout": done.stdout.decode("utf-8", "replace"),
     "stderr": done.stderr.decode("utf-8", "replace"),
-    "seconds": time.monotonic() - start,
     "max_rss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
 }))
 """
 
 
 def measured(*args: str | Path, timeout: float = 120) -> dict[str, object]:
-    """Run dprkrel in a subprocess; its exit code, output, wall time and peak memory."""
+    """Run dprkrel in a subprocess; its exit code, output and peak memory. `timeout` only
+    stops a hang: how fast a command runs is for bench/run.py to say, not the tests."""
     pytest.importorskip("resource")
     done = subprocess.run(
         [sys.executable, "-c", MEASURE, sys.executable, "-m", "dprkrel", *(str(arg) for arg in args)],
@@ -251,7 +249,7 @@ def bomb_in_a_record(levels: int) -> str:
     "name",
     ["committed", "forty_doublings", "in_a_record"],
 )
-def test_alias_bombs_are_refused_quickly_in_bounded_memory(tmp_path: Path, name: str) -> None:
+def test_alias_bombs_are_refused_in_bounded_memory(tmp_path: Path, name: str) -> None:
     if name == "committed":
         path = HOSTILE / "laughs.yaml"  # 9**9 values from 401 bytes
         assert path.stat().st_size < 500
@@ -265,7 +263,6 @@ def test_alias_bombs_are_refused_quickly_in_bounded_memory(tmp_path: Path, name:
     assert re.search(
         re.escape(str(path)) + r":\d+:\d+: (\[\S+\] )?aliases \(\*\w+\) are not allowed", str(report["stderr"])
     )
-    assert float(str(report["seconds"])) < 20, report["seconds"]
     # The interpreter with typer and rich takes some 30-40 MiB; expanded, the bomb would take GiBs.
     assert int(str(report["max_rss_kib"])) < 200 * 1024, report["max_rss_kib"]
 
@@ -273,11 +270,9 @@ def test_alias_bombs_are_refused_quickly_in_bounded_memory(tmp_path: Path, name:
 def test_a_file_of_many_aliases_is_refused_in_a_few_lines(tmp_path: Path) -> None:
     path = tmp_path / "aliases.yaml"
     path.write_text("a: &a x\nb: [" + "*a," * 100_000 + "*a]\n", encoding="utf-8")
-    start = time.monotonic()
     result = invoke("--no-builtin", "validate", path)
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) < 1000
-    assert time.monotonic() - start < 2
 
 
 def test_self_referencing_aliases_are_refused() -> None:
@@ -307,12 +302,10 @@ NESTINGS = ["flow_lists", "flow_mappings", "block_mappings", "block_dashes", "un
 
 
 @pytest.mark.parametrize("kind", NESTINGS)
-def test_nesting_thousands_deep_is_refused_quickly(tmp_path: Path, kind: str) -> None:
+def test_nesting_thousands_deep_is_refused(tmp_path: Path, kind: str) -> None:
     path = tmp_path / f"{kind}.yaml"
     path.write_text(nested(kind, 3000), encoding="utf-8")
-    start = time.monotonic()
     result = invoke("--no-builtin", "validate", path)
-    assert time.monotonic() - start < 2
     assert_refused(result, path, f"lists and mappings are nested more than {MAX_DEPTH} levels deep")
     assert len(stderr_of(result).splitlines()) == 2
 
@@ -359,9 +352,7 @@ def test_nesting_at_the_limit_is_read(tmp_path: Path) -> None:
 def test_more_values_than_the_limit_are_refused(tmp_path: Path) -> None:
     path = tmp_path / "many.yaml"
     path.write_text("events: [" + "x," * MAX_VALUES + "x]\n", encoding="utf-8")
-    start = time.monotonic()
     result = invoke("--no-builtin", "validate", path)
-    assert time.monotonic() - start < 10
     assert_refused(result, path, f"holds more than {MAX_VALUES:,} values", line=1)
 
 
@@ -571,7 +562,6 @@ def test_a_file_over_64_mib_is_refused_from_its_size(tmp_path: Path) -> None:
     report = measured("--no-builtin", "validate", path)
     assert report["returncode"] == 2
     assert str(report["stderr"]).splitlines()[0] == f"{path}: is larger than 64 MiB, the most a fact file may hold"
-    assert float(str(report["seconds"])) < 20
     assert int(str(report["max_rss_kib"])) < 150 * 1024, "the file was read"
 
 
@@ -871,12 +861,8 @@ QUERIES = {
 
 @pytest.mark.parametrize("command", ["timeline", "embassy", "advisory", "show", "search"])
 @pytest.mark.parametrize("query", list(QUERIES.values()), ids=list(QUERIES))
-def test_odd_queries_get_a_clear_answer_quickly(command: str, query: str) -> None:
-    invoke("sources")  # the fact base is compiled and cached before the clock starts
-    start = time.monotonic()
+def test_odd_queries_get_a_clear_answer(command: str, query: str) -> None:
     result = invoke(command, "--", query)
-    elapsed = time.monotonic() - start
-    assert elapsed < 1, f"{elapsed:.2f} s"
     assert result.exit_code in (0, 1), result.output
     if query != QUERIES["control"]:  # see test_a_query_echoed_on_stderr_is_made_visible
         assert_clean(result)
@@ -894,9 +880,7 @@ def test_a_query_echoed_on_stderr_is_made_visible() -> None:
 
 
 def test_a_huge_columns_does_not_make_a_huge_chart() -> None:
-    start = time.monotonic()
     result = invoke("timeline", "spain", "--chart", env={"COLUMNS": "10000000"})
-    assert time.monotonic() - start < 5
     assert result.exit_code == 0
     assert max(len(line) for line in result.stdout.splitlines()) <= 1000
 

@@ -10,7 +10,6 @@ with tests/data/base.yaml, a valid file that gives them ids to refer to.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -317,9 +316,7 @@ def test_nested_aliases_do_not_expand(tmp_path: Path) -> None:
     lines = ["a0: &a0 [x, x]"] + [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}]" for i in range(1, 41)]
     path = tmp_path / "laughs.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    start = time.monotonic()
     problems = problems_of([path])
-    assert time.monotonic() - start < 5
     sections = [problem for problem in problems if problem.message.startswith("unknown section 'a")]
     aliases = [problem for problem in problems if problem.message.startswith("aliases (*a")]
     more = [problem for problem in problems if problem.message.startswith("more aliases follow")]
