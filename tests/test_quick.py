@@ -382,6 +382,7 @@ def imported_by(argv: list[str], env: dict[str, str] | None = None) -> set[str]:
         capture_output=True,
         text=True,
         check=False,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
@@ -416,12 +417,15 @@ def test_quick_and_typer_print_the_same() -> None:
     """The same command line, through the console script and through the app alone."""
     argv = ["embassy", "madird", "--json", "--as-of", "2015"]
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
-    through_quick = subprocess.run([sys.executable, "-m", "dprkrel", *argv], env=env, capture_output=True, check=False)
+    through_quick = subprocess.run(
+        [sys.executable, "-m", "dprkrel", *argv], env=env, capture_output=True, check=False, timeout=120
+    )
     through_typer = subprocess.run(
         [sys.executable, "-c", "from dprkrel.cli import main; main()", *argv],
         env=env,
         capture_output=True,
         check=False,
+        timeout=120,
     )
     assert through_quick.returncode == through_typer.returncode == 0
     assert through_quick.stdout == through_typer.stdout
