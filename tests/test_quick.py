@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -293,8 +294,13 @@ def test_every_command_of_the_app_is_read() -> None:
 # -- completion -------------------------------------------------------------------------------
 
 # (what has been typed, the word being completed): the line as the shell has it.
+# A fact file of the user's own, given with --data: its subjects complete too.
+EXTRA = Path(__file__).resolve().parent / "data" / "base.yaml"
+
 COMPLETED = [
     "dprkrel embassy ma",
+    f"dprkrel --data {EXTRA} --no-builtin show la",
+    f"dprkrel --data={EXTRA} embassy ci",
     "dprkrel timeline ",
     "dprkrel timeline sp",
     "dprkrel timeline --since 2013 -c visit sp",
@@ -369,6 +375,9 @@ def test_completion_offers_the_subjects_typed() -> None:
     reply = quick.complete(shell_env("bash", "dprkrel embassy ma"))
     assert reply is not None and reply.text is not None
     assert "madrid" in reply.text.splitlines()
+    reply = quick.complete(shell_env("bash", f"dprkrel --data {EXTRA} --no-builtin show la"))
+    assert reply is not None and reply.text is not None
+    assert {"land A", "land B"} <= set(reply.text.splitlines()), "the subjects of the --data file"
 
 
 # -- the console script -----------------------------------------------------------------------
