@@ -19,6 +19,7 @@ import sys
 
 from dprkrel import commands
 from dprkrel.frozen import Frozen
+from dprkrel.views import OutputFormat
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,7 +28,8 @@ if TYPE_CHECKING:
 # The environment variable with which a shell asks for completions (Typer's name for "dprkrel").
 COMPLETE_VAR = "_DPRKREL_COMPLETE"
 
-FORMATS = ("table", "json", "csv", "markdown")
+# The output formats as the command line spells them: the renderers' own list.
+FORMATS = tuple(output.value for output in OutputFormat)
 
 
 class Option(Frozen):
