@@ -341,6 +341,41 @@ def test_deep_nesting_is_refused_by_the_pure_python_loader_too(tmp_path: Path) -
     assert_refused(result, path, "nested more than 64 levels deep", line=1, column=9 + MAX_DEPTH - 1)
 
 
+def test_deep_flow_nesting_is_found_past_quoted_brackets_and_comments(tmp_path: Path) -> None:
+    # Each level holds a quoted closing bracket and a comment with one: neither closes a level.
+    path = tmp_path / "hidden.yaml"
+    path.write_text("events:\n  - " + '[ "]", # ]\n' * 2000 + "\n", encoding="utf-8")
+    result = invoke("--no-builtin", "validate", path)
+    # The top-level mapping and the block list are two levels: the 63rd bracket, on line 64,
+    # is too deep.
+    assert_refused(result, path, f"nested more than {MAX_DEPTH} levels deep", line=MAX_DEPTH, column=1)
+
+
+def test_deep_flow_nesting_below_block_levels_is_placed_at_the_first_level_too_deep(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.yaml"
+    blocks = "".join(" " * depth + "a:\n" for depth in range(1, 10))
+    path.write_text("events:\n" + blocks + " " * 10 + "b: " + "[" * 1500 + "\n", encoding="utf-8")
+    result = invoke("--no-builtin", "validate", path)
+    # Eleven mappings (the top-level one included), then brackets: the 54th is level 65.
+    assert_refused(result, path, "nested more than 64 levels deep", line=11, column=14 + MAX_DEPTH - 11)
+
+
+def test_brackets_in_text_are_not_nesting(tmp_path: Path) -> None:
+    # Brackets inside quoted, plain and block scalars are text, however many.
+    path = tmp_path / "brackets.yaml"
+    brackets = "[" * 2000
+    path.write_text(
+        f"schema_version: 1\nsources:\n  - id: s\n    title: '{brackets}'\n    note: x{brackets}\n"
+        f"    publisher: |\n      {brackets}\n    url: x\n",
+        encoding="utf-8",
+    )
+    result = invoke("--no-builtin", "validate", path)
+    lines = stderr_of(result).splitlines()
+    assert exit_code(result) == 2
+    assert not any("nested" in line for line in lines), lines
+    assert not any("not valid YAML" in line for line in lines), lines
+
+
 def test_nesting_at_the_limit_is_read(tmp_path: Path) -> None:
     # 64 levels, the top-level mapping included, are read: the schema refuses the shape.
     path = tmp_path / "deep.yaml"

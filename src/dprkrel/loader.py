@@ -509,6 +509,62 @@ def _event_place(event: Any) -> tuple[int | None, int | None]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
 
 
+# What can open, close or hide a flow collection: a quoted scalar (at the start of a token,
+# so not the apostrophe of "don't"), a comment, a bracket or brace, and the indicator of a
+# block scalar, whose indented lines below are text.
+_FLOW_TOKEN = re.compile(
+    r"""(?<![^\s\[\]{},:])(?:"(?:[^"\\]|\\.)*"?|'(?:[^']|'')*'?)"""
+    r"|(?<!\S)\#[^\n]*"
+    r"|(?P<open>[\[{])"
+    r"|(?P<close>[\]}])"
+    r"|(?<![^\s:?-])(?P<block>[|>])[-+0-9]*[ \t]*(?:\#[^\n]*)?$",
+    re.MULTILINE,
+)
+
+
+def _deep_flow_end(text: str) -> int | None:
+    """Where a flow collection opens more than MAX_DEPTH levels deep, just past its bracket.
+
+    The parser cannot be asked to find such nesting: libyaml's scanner reads ahead through
+    a run of opening brackets before the parser sees the first, and newer releases refuse
+    the run themselves once it passes their own limit (1,000 levels in PyYAML 6.0.4's), with
+    their own message. So the text is scanned first, and the parser then reads only up to
+    the bracket found here, where it meets the first level too deep as it does in any other
+    file. The scan may count a bracket of a plain scalar as an opening; the parser then finds
+    nothing too deep, and the whole text is checked as usual.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth = 0
+    position = 0
+    search = _FLOW_TOKEN.search
+    while (found := search(text, position)) is not None:
+        position = found.end()
+        if found.group("open"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return position
+        elif found.group("close"):
+            depth = max(depth - 1, 0)
+        elif found.group("block") and depth == 0:
+            position = _block_scalar_end(text, found.start())
+    return None
+
+
+def _block_scalar_end(text: str, indicator: int) -> int:
+    """The end of the text of a block scalar whose indicator is at `indicator`."""
+    line_start = text.rfind("\n", 0, indicator) + 1
+    indent = len(text[line_start:indicator]) - len(text[line_start:indicator].lstrip(" "))
+    position = text.find("\n", indicator)
+    while position != -1:
+        following = text.find("\n", position + 1)
+        line = text[position + 1 : following if following != -1 else len(text)]
+        if line.strip() and len(line) - len(line.lstrip(" ")) <= indent:
+            return position
+        position = following
+    return len(text)
+
+
 def _structure_problem(text: str, file: str, loader_class: Any) -> Problem | None:
     """Nesting deeper than MAX_DEPTH, or more than MAX_VALUES values, as one problem.
 
@@ -517,6 +573,15 @@ def _structure_problem(text: str, file: str, loader_class: Any) -> Problem | Non
     first level too many. Only the composer, which runs afterwards, recurses. A syntax error
     ends the check; the composer reports it, having gone no deeper than the check did.
     """
+    deep_end = _deep_flow_end(text)
+    if deep_end is not None:
+        found = _parsed_structure_problem(text[:deep_end], file, loader_class)
+        if found is not None:
+            return found
+    return _parsed_structure_problem(text, file, loader_class)
+
+
+def _parsed_structure_problem(text: str, file: str, loader_class: Any) -> Problem | None:
     import yaml
 
     opening = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
