@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from dprkrel.schema import EVENT_CATEGORIES
+from dprkrel.core.schema import EVENT_CATEGORIES
 
 EVENTS_PER_COUNTRY = 200
 # One file by default: dprkrel reads a fact file of up to 4,000,000 YAML values (keys,

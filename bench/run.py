@@ -89,7 +89,7 @@ COMPLETION_ENV = {"_DPRKREL_COMPLETE": "complete_bash", "COMP_WORDS": "dprkrel e
 # Keeps every document, as one large file would: the peak memory is that of the whole base.
 YAML_LOAD = "import yaml,sys; docs = [yaml.load(open(f), Loader=yaml.CSafeLoader) for f in sys.argv[1:]]"
 # The smallest Typer app with two commands: what starting any Typer CLI costs, shown beside
-# the rows. dprkrel reads its usual command lines without Typer (dprkrel.quick), and only
+# the rows. dprkrel reads its usual command lines without Typer (dprkrel.cli.quick), and only
 # help, --version and usage errors pay for it.
 TYPER_APP = (
     "import typer\n"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from dprkrel.factbase import FactBase
-from dprkrel.loader import load
-from dprkrel.paths import builtin_fact_file
+from dprkrel.core.loader import load
+from dprkrel.core.paths import builtin_fact_file
+from dprkrel.core.store import FactBase
 
 TESTS_DIR = Path(__file__).resolve().parent
 
@@ -56,7 +56,7 @@ def fast_cli(monkeypatch: pytest.MonkeyPatch) -> None:
     import typer.main
     import typer.testing
 
-    from dprkrel.cli import app
+    from dprkrel.cli.app import app
 
     real_get_command = vars(typer.testing).get("_get_command")
     if real_get_command is None:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from dprkrel import cache, loader, model
-from dprkrel.factbase import FactBase
-from dprkrel.paths import builtin_fact_file
+from dprkrel.core import cache, loader, model
+from dprkrel.core.paths import builtin_fact_file
+from dprkrel.core.store import FactBase
 
 EXTRA = """\
 sources:
@@ -256,7 +256,7 @@ def test_processes_building_the_same_cache_at_once_all_answer_right(tmp_path: Pa
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every fact file read from disk, by name."""
-    from dprkrel import reading
+    from dprkrel.core import reading
 
     calls: list[str] = []
     real = reading.read_bytes

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from dprkrel import codec, model
-from dprkrel.dates import PartialDate
-from dprkrel.factbase import FactBase
-from dprkrel.frozen import Frozen, fields_of
-from dprkrel.loader import load
+from dprkrel.core import codec, model
+from dprkrel.core.dates import PartialDate
+from dprkrel.core.frozen import Frozen, fields_of
+from dprkrel.core.loader import load
+from dprkrel.core.store import FactBase
 
 RECORD_CLASSES = sorted(
     (value for value in vars(model).values() if isinstance(value, type) and issubclass(value, Frozen)),

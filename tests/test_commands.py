@@ -10,7 +10,7 @@ with
 then read the diff (`git diff tests/golden`) against data/facts.yaml before committing it.
 
 Outputs that depend on today's date are pinned: `embassy` always gets `--as-of`, and
-`dprkrel.queries.today` is monkeypatched for `advisory` and the chart.
+`dprkrel.core.queries.today` is monkeypatched for `advisory` and the chart.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ import typer
 import typer.testing
 from typer.testing import CliRunner, Result
 
-from dprkrel import queries
-from dprkrel.cli import app
-from dprkrel.dates import PartialDate
-from dprkrel.render.text import cell_width
+from dprkrel.cli.app import app
+from dprkrel.core import queries
+from dprkrel.core.dates import PartialDate
+from dprkrel.output.text import cell_width
 
 # Builds the click command once for the module rather than on every run (see conftest).
 pytestmark = pytest.mark.usefixtures("fast_cli")
@@ -56,7 +56,7 @@ ENV: dict[str, str | None] = {
 # This typer's CliRunner always keeps stderr apart (result.stdout, result.stderr).
 runner = CliRunner(env=ENV)
 
-# The day `dprkrel.queries.today` returns where a test pins it; not the real today, so that a
+# The day `dprkrel.core.queries.today` returns where a test pins it; not the real today, so that a
 # test that forgets to pin cannot pass by luck.
 PINNED_TODAY = PartialDate(2025, 1, 15)
 QUERY_COMMANDS = ("timeline", "embassy", "advisory", "search", "show", "sources")
@@ -813,7 +813,7 @@ def test_an_id_clash_with_the_base_names_both_places(tmp_path: Path, builtin_pat
 
 
 def test_timeline_help_lists_every_category() -> None:
-    from dprkrel.schema import EVENT_CATEGORIES
+    from dprkrel.core.schema import EVENT_CATEGORIES
 
     text = " ".join(run("timeline", "--help").stdout.split())
     for category in EVENT_CATEGORIES:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dprkrel.dates import DateFormatError, PartialDate
+from dprkrel.core.dates import DateFormatError, PartialDate
 
 
 @pytest.mark.parametrize(

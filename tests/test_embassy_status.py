@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from dprkrel import model, queries
-from dprkrel.cli import app
-from dprkrel.dates import PartialDate
-from dprkrel.factbase import FactBase
-from dprkrel.frozen import replace
+from dprkrel.cli.app import app
+from dprkrel.core import model, queries
+from dprkrel.core.dates import PartialDate
+from dprkrel.core.frozen import replace
+from dprkrel.core.store import FactBase
 
 # Builds the click command once for the module rather than on every run (see conftest).
 pytestmark = pytest.mark.usefixtures("fast_cli")

@@ -13,13 +13,13 @@ from typing import Any, TypeVar
 
 import pytest
 
-from dprkrel import model, schema
-from dprkrel.dates import PartialDate
-from dprkrel.errors import DataError
-from dprkrel.factbase import FactBase
-from dprkrel.frozen import Frozen, fields_of
-from dprkrel.loader import load
-from dprkrel.paths import builtin_fact_path
+from dprkrel.core import model, schema
+from dprkrel.core.dates import PartialDate
+from dprkrel.core.errors import DataError
+from dprkrel.core.frozen import Frozen, fields_of
+from dprkrel.core.loader import load
+from dprkrel.core.paths import builtin_fact_path
+from dprkrel.core.store import FactBase
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES_DIR = REPO.parent / "shared" / "sources"

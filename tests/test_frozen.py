@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dprkrel import model
-from dprkrel.dates import PartialDate
-from dprkrel.frozen import REQUIRED, fields_of, replace
+from dprkrel.core import model
+from dprkrel.core.dates import PartialDate
+from dprkrel.core.frozen import REQUIRED, fields_of, replace
 
 
 def event(**changes: object) -> model.Event:

@@ -30,10 +30,10 @@ from typing import NoReturn
 import pytest
 from typer.testing import CliRunner, Result
 
-from dprkrel import terminal
-from dprkrel.cli import app
-from dprkrel.loader import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES
-from dprkrel.render.text import cell_width
+from dprkrel.cli import process
+from dprkrel.cli.app import app
+from dprkrel.core.loader import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES
+from dprkrel.output.text import cell_width
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
@@ -60,7 +60,7 @@ def _own_cache(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Compiled fact bases go to a directory of the test run, not the user's cache; and no
     setting of the developer's terminal leaks into the tests."""
     monkeypatch.setenv("DPRKREL_CACHE_DIR", str(cache_dir))
-    for name in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "PYTHONIOENCODING", terminal.DEBUG_ENV):
+    for name in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "PYTHONIOENCODING", process.DEBUG_ENV):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -334,7 +334,7 @@ def test_deep_nesting_is_refused_by_the_pure_python_loader_too(tmp_path: Path) -
         import sys, yaml
         del yaml.CSafeLoader  # as if PyYAML were built without libyaml
         sys.argv = ["dprkrel", "--no-builtin", "validate", {str(path)!r}]
-        from dprkrel.cli import main
+        from dprkrel.cli.app import main
         main()
         """
     )
@@ -563,7 +563,7 @@ def test_an_unreadable_file_is_refused() -> None:
         switch = ""
         if os.geteuid() == 0:
             switch = """
-                import dprkrel.reading as loader
+                import dprkrel.core.reading as loader
                 original = loader.read_bytes
                 def read_as_nobody(path):
                     os.setegid(65534)
@@ -580,7 +580,7 @@ def test_an_unreadable_file_is_refused() -> None:
             import os, sys
             {textwrap.indent(textwrap.dedent(switch), " " * 12).strip()}
             sys.argv = ["dprkrel", "--no-builtin", "validate", {str(readable)!r}, {str(secret)!r}]
-            from dprkrel.cli import main
+            from dprkrel.cli.app import main
             main()
             """
         )
@@ -738,7 +738,7 @@ def test_output_cut_short_by_a_closed_pipe_is_quiet() -> None:
         err = child.stderr.read()
         child.wait(timeout=60)
         assert err == b"", err.decode("utf-8", "replace")
-        expected = -signal.SIGPIPE if hasattr(signal, "SIGPIPE") else terminal.EXIT_BROKEN_PIPE
+        expected = -signal.SIGPIPE if hasattr(signal, "SIGPIPE") else process.EXIT_BROKEN_PIPE
         assert child.returncode == expected
 
 
@@ -765,19 +765,19 @@ def test_ctrl_c_exits_130_without_a_traceback() -> None:
     # A real SIGINT, delivered while a command is working and while the app is starting.
     interrupt = "lambda *args, **kwargs: (os.kill(os.getpid(), signal.SIGINT), time.sleep(30))"
     for patch in (
-        f"import dprkrel.queries as q; q.timeline = {interrupt}",  # inside a command
-        f"import dprkrel.cli as c; c.app = {interrupt}",  # outside Typer's own handling
+        f"import dprkrel.core.queries as q; q.timeline = {interrupt}",  # inside a command
+        f"import dprkrel.cli.app as c; c.app = {interrupt}",  # outside Typer's own handling
     ):
         result = run_code(
             f"""
             import os, signal, sys, time
             {patch}
             sys.argv = ["dprkrel", "timeline"]
-            from dprkrel.cli import main
+            from dprkrel.cli.app import main
             main()
             """
         )
-        assert result.returncode == terminal.EXIT_INTERRUPTED == 130
+        assert result.returncode == process.EXIT_INTERRUPTED == 130
         assert_clean(result)
         assert result.stderr == b""
 
@@ -924,49 +924,49 @@ def test_an_internal_error_shows_no_local_variables() -> None:
     assert app.pretty_exceptions_show_locals is False  # typer's default is True
     code = """
         import sys
-        import dprkrel.queries as q
+        import dprkrel.core.queries as q
         def broken(*args, **kwargs):
             secret = "hunter2-from-a-fact-file"
             raise KeyError("boom")
         q.timeline = broken
         sys.argv = ["dprkrel", "timeline"]
-        from dprkrel.cli import main
+        from dprkrel.cli.app import main
         main()
         """
     result = run_code(code)
-    assert result.returncode == terminal.EXIT_INTERNAL
+    assert result.returncode == process.EXIT_INTERNAL
     assert_clean(result)
     assert result.stderr.decode().splitlines() == [
         "dprkrel: internal error (KeyError: 'boom'); this is a bug in dprkrel."
-        f" Set {terminal.DEBUG_ENV}=1 to see where it happened."
+        f" Set {process.DEBUG_ENV}=1 to see where it happened."
     ]
-    debug = run_code(code, env=process_env(**{terminal.DEBUG_ENV: "1"}))
-    assert debug.returncode == terminal.EXIT_INTERNAL
+    debug = run_code(code, env=process_env(**{process.DEBUG_ENV: "1"}))
+    assert debug.returncode == process.EXIT_INTERNAL
     assert b"Traceback" in debug.stderr
     assert b"hunter2" not in debug.stderr
 
 
-# -- terminal.run, for the paths a POSIX process does not take ---------------------------------
+# -- process.run, for the paths a POSIX process does not take ---------------------------------
 
 
 @pytest.fixture
 def no_sigpipe_change(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
-    """terminal.run without touching this process's SIGPIPE or stdout, and ending with
+    """process.run without touching this process's SIGPIPE or stdout, and ending with
     SystemExit instead of ending the process."""
     silenced: list[bool] = []
 
     def end(code: int) -> NoReturn:
         raise SystemExit(code)
 
-    monkeypatch.setattr(terminal, "_die_quietly_on_sigpipe", lambda: None)
-    monkeypatch.setattr(terminal, "_silence_stdout", lambda: silenced.append(True))
-    monkeypatch.setattr(terminal, "_end_process", end)
+    monkeypatch.setattr(process, "_die_quietly_on_sigpipe", lambda: None)
+    monkeypatch.setattr(process, "_silence_stdout", lambda: silenced.append(True))
+    monkeypatch.setattr(process, "_end_process", end)
     yield silenced
 
 
 def ended(entry: object) -> int | str | None:
     with pytest.raises(SystemExit) as caught:
-        terminal.run(entry)  # type: ignore[arg-type]
+        process.run(entry)  # type: ignore[arg-type]
     return caught.value.code
 
 
@@ -978,7 +978,7 @@ def raising(error: BaseException) -> object:
 
 
 def test_run_ends_a_broken_pipe_quietly(no_sigpipe_change: list[bool], capsys: pytest.CaptureFixture[str]) -> None:
-    assert ended(raising(BrokenPipeError(errno.EPIPE, "Broken pipe"))) == terminal.EXIT_BROKEN_PIPE
+    assert ended(raising(BrokenPipeError(errno.EPIPE, "Broken pipe"))) == process.EXIT_BROKEN_PIPE
     assert no_sigpipe_change == [True]
     assert capsys.readouterr().err == ""
 
@@ -1011,7 +1011,7 @@ def test_run_reports_a_bug_without_its_locals(
         secret = "hunter2"
         raise ValueError(f"bad\nvalue {len(secret)}")
 
-    assert ended(entry) == terminal.EXIT_INTERNAL
+    assert ended(entry) == process.EXIT_INTERNAL
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "hunter2" not in err

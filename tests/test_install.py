@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dprkrel.cli import app
+from dprkrel.cli.app import app
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -72,13 +72,13 @@ def test_the_wheel_carries_the_fact_base(installed: tuple[Path, Path]) -> None:
     _, wheel = installed
     with zipfile.ZipFile(wheel) as archive:
         assert archive.read("dprkrel/data/facts.yaml") == (REPO / "data" / "facts.yaml").read_bytes()
-        assert "dprkrel/cli.py" in archive.namelist()
+        assert "dprkrel/cli/app.py" in archive.namelist()
 
 
 def test_the_installed_package_is_the_wheels(installed: tuple[Path, Path], tmp_path: Path) -> None:
     bin_dir, _ = installed
     venv = bin_dir.parent
-    code = "import dprkrel, dprkrel.paths; print(dprkrel.__file__); print(dprkrel.paths.builtin_fact_file())"
+    code = "import dprkrel, dprkrel.core.paths; print(dprkrel.__file__); print(dprkrel.core.paths.builtin_fact_file())"
     result = command(bin_dir / "python", "-c", code, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     module, facts = (Path(line) for line in result.stdout.splitlines())

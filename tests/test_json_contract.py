@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from dprkrel import answers, queries
-from dprkrel.cli import app
-from dprkrel.dates import PartialDate
-from dprkrel.factbase import FactBase
+from dprkrel.cli.app import app
+from dprkrel.core import answers, queries
+from dprkrel.core.dates import PartialDate
+from dprkrel.core.store import FactBase
 
 # Builds the click command once for the module rather than on every run (see conftest).
 pytestmark = pytest.mark.usefixtures("fast_cli")
@@ -67,7 +67,7 @@ def raw_facts() -> dict[str, Any]:
     """data/facts.yaml as plain YAML, for counting things independently of the loader."""
     import yaml
 
-    from dprkrel.paths import builtin_fact_file
+    from dprkrel.core.paths import builtin_fact_file
 
     data: dict[str, Any] = yaml.safe_load(builtin_fact_file().read_text(encoding="utf-8"))
     return data

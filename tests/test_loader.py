@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from dprkrel import loader, model
-from dprkrel.dates import PartialDate
-from dprkrel.errors import DataError, Problem
-from dprkrel.factbase import FactBase
-from dprkrel.loader import load
+from dprkrel.core import loader, model
+from dprkrel.core.dates import PartialDate
+from dprkrel.core.errors import DataError, Problem
+from dprkrel.core.loader import load
+from dprkrel.core.store import FactBase
 
 DATA = Path(__file__).resolve().parent / "data"
 BASE = DATA / "base.yaml"

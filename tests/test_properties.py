@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from dprkrel.cli import app
+from dprkrel.cli.app import app
 
 DATA = Path(__file__).resolve().parent / "data"
 BASE = DATA / "base.yaml"

@@ -1,4 +1,4 @@
-"""The quick reader of command lines (`dprkrel.quick`) against the Typer app (`dprkrel.cli`).
+"""The quick reader of command lines (`dprkrel.cli.quick`) against the Typer app (`dprkrel.cli.app`).
 
 The console script runs what `quick` reads without Typer, and leaves the rest to the app.
 What it reads must be exactly what the app would have read: these tests capture the request
@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from dprkrel import commands, quick
-from dprkrel.cli import app
+from dprkrel.cli import commands, quick
+from dprkrel.cli.app import app
 
 pytestmark = pytest.mark.usefixtures("fast_cli")
 
@@ -430,7 +430,7 @@ def test_quick_and_typer_print_the_same() -> None:
         [sys.executable, "-m", "dprkrel", *argv], env=env, capture_output=True, check=False, timeout=120
     )
     through_typer = subprocess.run(
-        [sys.executable, "-c", "from dprkrel.cli import main; main()", *argv],
+        [sys.executable, "-c", "from dprkrel.cli.app import main; main()", *argv],
         env=env,
         capture_output=True,
         check=False,

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from dprkrel.cli import app
+from dprkrel.cli.app import app
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 # The README's tables are shown at this width, without colour.

@@ -12,15 +12,15 @@ import sys
 
 import pytest
 
-from dprkrel.dates import PartialDate
-from dprkrel.render import render, stream_is_ascii
-from dprkrel.render.chart import chart_lines, make_axis
-from dprkrel.render.csv_out import write_csv
-from dprkrel.render.json_out import dumps
-from dprkrel.render.markdown import write_markdown
-from dprkrel.render.table import wants_color, write_table
-from dprkrel.render.text import cell_width, fit_cells, visible, wrap_cells
-from dprkrel.views import Answer, Bar, ChartView, Column, Mark, OutputFormat, TableView
+from dprkrel.core.dates import PartialDate
+from dprkrel.output import render, stream_is_ascii
+from dprkrel.output.chart import chart_lines, make_axis
+from dprkrel.output.csv_out import write_csv
+from dprkrel.output.json_out import dumps
+from dprkrel.output.markdown import write_markdown
+from dprkrel.output.table import wants_color, write_table
+from dprkrel.output.text import cell_width, fit_cells, visible, wrap_cells
+from dprkrel.output.views import Answer, Bar, ChartView, Column, Mark, OutputFormat, TableView
 
 # Cells a hostile or careless fact file could hold: rich markup, emoji codes, terminal escapes
 # (7-bit and C1), a bidi override; with Korean to check wide characters survive.
@@ -305,8 +305,8 @@ def test_json_refuses_nan_and_infinity(bad: float) -> None:
 def test_json_never_imports_rich() -> None:
     code = (
         "import io, sys\n"
-        "from dprkrel.render import render\n"
-        "from dprkrel.views import Answer, OutputFormat, TableView\n"
+        "from dprkrel.output import render\n"
+        "from dprkrel.output.views import Answer, OutputFormat, TableView\n"
         "out = io.StringIO()\n"
         "for fmt in (OutputFormat.JSON, OutputFormat.CSV, OutputFormat.MARKDOWN):\n"
         "    render(Answer({'a': 1}, TableView('t', (), ())), fmt, out)\n"

@@ -8,12 +8,12 @@ import unicodedata
 
 import pytest
 
-from dprkrel import model
-from dprkrel.errors import EXIT_NOT_FOUND, DprkrelError
-from dprkrel.factbase import FactBase
-from dprkrel.loader import load
-from dprkrel.paths import builtin_fact_file
-from dprkrel.resolve import (
+from dprkrel.core import model
+from dprkrel.core.errors import EXIT_NOT_FOUND, DprkrelError
+from dprkrel.core.loader import load
+from dprkrel.core.paths import builtin_fact_file
+from dprkrel.core.store import FactBase
+from dprkrel.core.subjects import (
     ALTERNATIVE_MARGIN,
     THRESHOLD,
     Match,
@@ -486,6 +486,6 @@ def test_index_is_built_once_per_base(base: FactBase) -> None:
 
 
 def test_importing_the_module_leaves_rapidfuzz_unloaded() -> None:
-    code = "import sys, dprkrel.resolve; print('rapidfuzz' in sys.modules)"
+    code = "import sys, dprkrel.core.subjects; print('rapidfuzz' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

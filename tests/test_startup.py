@@ -23,12 +23,13 @@ forbidden = sys.argv[1].split(",")
 # Whatever the interpreter's own start-up loaded (site, .pth files) is not ours to judge.
 already = {name for name in forbidden if name in sys.modules}
 
-from dprkrel import answers, errors, queries, terminal
-from dprkrel.paths import builtin_fact_path
-from dprkrel.reading import load
-from dprkrel.render import render
-from dprkrel.resolve import complete, resolve
-from dprkrel.views import OutputFormat
+from dprkrel.core import answers, errors, queries
+from dprkrel.cli import process
+from dprkrel.core.paths import builtin_fact_path
+from dprkrel.core.reading import load
+from dprkrel.output import render
+from dprkrel.core.subjects import complete, resolve
+from dprkrel.output.views import OutputFormat
 
 base = load([builtin_fact_path()])
 best = resolve(base, "spain").best

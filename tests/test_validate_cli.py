@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 import dprkrel
-from dprkrel.cli import app
-from dprkrel.errors import DataError
-from dprkrel.factbase import FactBase
-from dprkrel.loader import load
+from dprkrel.cli.app import app
+from dprkrel.core.errors import DataError
+from dprkrel.core.loader import load
+from dprkrel.core.store import FactBase
 
 DATA = Path(__file__).resolve().parent / "data"
 

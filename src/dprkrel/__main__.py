@@ -1,5 +1,5 @@
 """`python -m dprkrel` runs the command-line tool."""
 
-from dprkrel.launch import main
+from dprkrel.cli.launch import main
 
 main()

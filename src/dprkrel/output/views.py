@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from dprkrel.dates import PartialDate
-from dprkrel.frozen import Frozen
+from dprkrel.core.dates import PartialDate
+from dprkrel.core.frozen import Frozen
 
 # Start-up: every command imports this module; typing (some 14 ms) is for type checkers only.
 TYPE_CHECKING = False

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from dprkrel import model
+from dprkrel.core import model
 
 ValueType = Literal[
     "text",  # a string; YAML scalars that would be read as another type are refused

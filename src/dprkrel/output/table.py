@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 
-from dprkrel.frozen import replace
-from dprkrel.render.text import for_encoding, visible, visible_lines
-from dprkrel.views import TableView
+from dprkrel.core.frozen import replace
+from dprkrel.output.text import for_encoding, visible, visible_lines
+from dprkrel.output.views import TableView
 
 # Start-up: typing costs some 14 ms, and is for type checkers only.
 TYPE_CHECKING = False

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import functools
 
-from dprkrel import model
-from dprkrel.dates import PartialDate
-from dprkrel.frozen import Frozen, annotations_of, fields_of
+from dprkrel.core import model
+from dprkrel.core.dates import PartialDate
+from dprkrel.core.frozen import Frozen, annotations_of, fields_of
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def _decoder(annotation: str, field: str) -> Decoder:
         return PartialDate.parse
     if isinstance(target, type) and issubclass(target, Frozen):
         return functools.partial(_decode_as, target)
-    raise TypeError(f"cannot decode {field}: {annotation!r} is not a type dprkrel.codec knows")
+    raise TypeError(f"cannot decode {field}: {annotation!r} is not a type dprkrel.core.codec knows")
 
 
 def _same(value: Any) -> Any:

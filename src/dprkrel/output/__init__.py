@@ -1,4 +1,4 @@
-"""The output renderers: one module per format, behind `render`.
+"""The output layer: one module per format, behind `render`; it formats what the core computed.
 
 Each format's module is imported only when that format is asked for, so `--json`, CSV and
 Markdown never import rich; nor does JSON import the text helpers, whose patterns take a
@@ -10,8 +10,8 @@ from __future__ import annotations
 import contextlib
 import io
 
-from dprkrel.frozen import replace
-from dprkrel.views import Answer, ChartView, OutputFormat
+from dprkrel.core.frozen import replace
+from dprkrel.output.views import Answer, ChartView, OutputFormat
 
 # Start-up: typing costs some 14 ms, and is for type checkers only.
 TYPE_CHECKING = False
@@ -56,23 +56,23 @@ def render(
     """
     match fmt:
         case OutputFormat.JSON:
-            from dprkrel.render.json_out import write_json
+            from dprkrel.output.json_out import write_json
 
             write_json(answer.payload, stream)
         case OutputFormat.CSV:
-            from dprkrel.render.csv_out import write_csv
+            from dprkrel.output.csv_out import write_csv
 
             buffer = io.StringIO()
             write_csv(answer.table, buffer)
             _write_whole(buffer.getvalue(), stream)
         case OutputFormat.MARKDOWN:
-            from dprkrel.render.markdown import write_markdown
+            from dprkrel.output.markdown import write_markdown
 
             buffer = io.StringIO()
             write_markdown(answer.table, buffer)
             _write_whole(buffer.getvalue(), stream)
         case OutputFormat.TABLE:
-            from dprkrel.render.table import console_errors, fit_table, make_console, print_table
+            from dprkrel.output.table import console_errors, fit_table, make_console, print_table
 
             console = make_console(stream, width=width, color=color)
             errors = console_errors(console)
@@ -81,8 +81,8 @@ def render(
             table = fit_table(answer.table, console.encoding, errors)
             drawing = None
             if chart and answer.chart is not None:
-                from dprkrel.render.chart import chart_lines
-                from dprkrel.render.text import for_encoding
+                from dprkrel.output.chart import chart_lines
+                from dprkrel.output.text import for_encoding
 
                 fitted = _fit_chart(answer.chart, console.encoding, errors)
                 chart_width = min(console.width, MAX_CHART_WIDTH)
@@ -116,7 +116,7 @@ def _write_whole(text: str, stream: TextIO) -> None:
 
 def _fit_chart(chart: ChartView, encoding: str | None, errors: str | None) -> ChartView:
     """The chart's texts fit for the output's encoding, before its layout is worked out."""
-    from dprkrel.render.text import for_encoding, visible
+    from dprkrel.output.text import for_encoding, visible
 
     def fit(text: str) -> str:
         return for_encoding(visible(text), encoding, errors)

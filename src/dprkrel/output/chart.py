@@ -18,10 +18,10 @@ end known only to the year counts as December of that year. Every line fits the 
 
 from __future__ import annotations
 
-from dprkrel.dates import PartialDate
-from dprkrel.frozen import Frozen
-from dprkrel.render.text import cell_width, fit_cells, pad_cells, visible, wrap_cells
-from dprkrel.views import Bar, ChartView
+from dprkrel.core.dates import PartialDate
+from dprkrel.core.frozen import Frozen
+from dprkrel.output.text import cell_width, fit_cells, pad_cells, visible, wrap_cells
+from dprkrel.output.views import Bar, ChartView
 
 DEFAULT_WIDTH = 80
 LABEL_COLUMN = 24

@@ -14,16 +14,16 @@ import sys
 def main() -> None:
     """The console-script entry point.
 
-    Runs through `terminal.run`, which ends the process quietly on a closed output pipe, on
+    Runs through `process.run`, which ends the process quietly on a closed output pipe, on
     Ctrl-C (exit 130) and on an internal error (one line, no traceback, no locals).
     """
-    from dprkrel.terminal import run
+    from dprkrel.cli.process import run
 
     run(_dispatch)
 
 
 def _dispatch() -> int:
-    from dprkrel import quick
+    from dprkrel.cli import quick
 
     if os.environ.get(quick.COMPLETE_VAR):
         reply = quick.complete(os.environ)
@@ -34,10 +34,10 @@ def _dispatch() -> int:
     else:
         request = quick.parse(sys.argv[1:])
         if request is not None:
-            from dprkrel.commands import execute
+            from dprkrel.cli.commands import execute
 
             return execute(request)
-    from dprkrel.cli import app
+    from dprkrel.cli.app import app
 
     app(prog_name="dprkrel")  # ends the process with its exit code
     return 0

@@ -18,10 +18,10 @@ import typer
 import typer.core
 from typer.models import TyperPath
 
-from dprkrel import commands
-from dprkrel.commands import DATA_ENV, Settings
-from dprkrel.errors import EXIT_ERROR
-from dprkrel.views import OutputFormat
+from dprkrel.cli import commands
+from dprkrel.cli.commands import DATA_ENV, Settings
+from dprkrel.core.errors import EXIT_ERROR
+from dprkrel.output.views import OutputFormat
 
 
 class _OneLineErrors(typer.core.TyperGroup):
@@ -44,7 +44,7 @@ class _OneLineErrors(typer.core.TyperGroup):
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except ClickException as error:
-            from dprkrel.render.text import visible
+            from dprkrel.output.text import visible
 
             context = getattr(error, "ctx", None)
             command = context.command_path if context is not None else "dprkrel"
@@ -344,9 +344,9 @@ def _fail(message: str) -> NoReturn:
 def main() -> None:
     """Run the Typer app alone, without `quick` (the console script is `launch.main`).
 
-    Runs through `terminal.run`, which ends the process quietly on a closed output pipe, on
+    Runs through `process.run`, which ends the process quietly on a closed output pipe, on
     Ctrl-C (exit 130) and on an internal error (one line, no traceback, no locals).
     """
-    from dprkrel.terminal import run
+    from dprkrel.cli.process import run
 
     run(lambda: app(prog_name="dprkrel"))

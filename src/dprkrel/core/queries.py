@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from itertools import product
 
-from dprkrel import model
-from dprkrel.dates import PartialDate
-from dprkrel.frozen import Frozen
+from dprkrel.core import model
+from dprkrel.core.dates import PartialDate
+from dprkrel.core.frozen import Frozen
 
 # Start-up: every command imports this module, so it does without typing and dataclasses
 # (some 14 and 24 ms); its records are Frozen ones.
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Collection
     from typing import Literal
 
-    from dprkrel.factbase import FactBase
+    from dprkrel.core.store import FactBase
 
     Status = Literal["open", "closed", "not_yet_open", "unknown"]
 

@@ -15,8 +15,8 @@ import sqlite3
 import zlib
 from collections.abc import Mapping
 
-from dprkrel import codec, model
-from dprkrel.errors import DprkrelError
+from dprkrel.core import codec, model
+from dprkrel.core.errors import DprkrelError
 
 # Start-up: every command opens a fact base; typing would add some 14 ms to each.
 TYPE_CHECKING = False
@@ -293,9 +293,9 @@ def build(connection: sqlite3.Connection, records: Iterable[model.Record]) -> No
     """
     from array import array
 
-    from dprkrel import schema
-    from dprkrel.resolve import SubjectIndex
-    from dprkrel.search import headline_words, record_words
+    from dprkrel.core import schema
+    from dprkrel.core.search import headline_words, record_words
+    from dprkrel.core.subjects import SubjectIndex
 
     db = connection
     db.executescript(TABLES_SQL)

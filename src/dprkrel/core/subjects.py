@@ -30,9 +30,9 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_left
 
-from dprkrel.errors import EXIT_NOT_FOUND, DprkrelError
-from dprkrel.factbase import DamagedCache
-from dprkrel.frozen import Frozen
+from dprkrel.core.errors import EXIT_NOT_FOUND, DprkrelError
+from dprkrel.core.frozen import Frozen
+from dprkrel.core.store import DamagedCache
 
 # Start-up: every command that takes a subject imports this module, so it does without
 # typing and dataclasses (some 40 ms between them); the records are Frozen ones, and the
@@ -42,8 +42,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable
     from typing import Any
 
-    from dprkrel import model
-    from dprkrel.factbase import FactBase
+    from dprkrel.core import model
+    from dprkrel.core.store import FactBase
 
 # A match scoring below this is rejected. The weakest real matches it must let through
 # are one-transposition typos of five-letter names ("spian" scores 80). Tried against

@@ -1,14 +1,14 @@
 """Reading fact files and opening the fact base they make, from the cache when it can.
 
 This is what every command runs first, so it stays light: the YAML parser and the checks
-(dprkrel.loader) are imported only when the files changed since they were last compiled.
+(dprkrel.core.loader) are imported only when the files changed since they were last compiled.
 """
 
 from __future__ import annotations
 
 import os
 
-from dprkrel.errors import DataError, Problem
+from dprkrel.core.errors import DataError, Problem
 
 # Start-up: paths are strings or os.PathLike, handled with os (pathlib costs some 14 ms),
 # and typing (some 14 ms more) is read by type checkers only.
@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from types import ModuleType
 
-    from dprkrel import cache, model
-    from dprkrel.factbase import FactBase
+    from dprkrel.core import cache, model
+    from dprkrel.core.store import FactBase
 
     # A fact file's path, as a string or a path object (a pathlib.Path, say).
     StrPath = str | os.PathLike[str]
@@ -36,7 +36,7 @@ def load(paths: Sequence[StrPath], *, rebuild: bool = False) -> FactBase:
     and never decoded or parsed, since they were checked when they were compiled. `rebuild`
     compiles afresh, for a compiled base found damaged while in use.
     """
-    from dprkrel import cache
+    from dprkrel.core import cache
 
     digests = cache.FileDigests()
     for _attempt in range(3):
@@ -52,7 +52,7 @@ class _ChangedWhileReading(Exception):
 
 
 def _load(paths: Sequence[StrPath], digests: cache.FileDigests, *, rebuild: bool) -> FactBase:
-    from dprkrel import cache
+    from dprkrel.core import cache
 
     found: list[tuple[str, str, bytes | None]] = []
     problems: list[Problem] = []
@@ -196,6 +196,6 @@ def _read_capped(path: StrPath) -> bytes | None:
 
 
 def _loader() -> ModuleType:
-    from dprkrel import loader
+    from dprkrel.core import loader
 
     return loader

@@ -15,8 +15,8 @@ from __future__ import annotations
 import os
 import sys
 
-from dprkrel.errors import EXIT_ERROR, EXIT_FOUND, EXIT_NOT_FOUND, DataError, DprkrelError, UsageError
-from dprkrel.frozen import Frozen
+from dprkrel.core.errors import EXIT_ERROR, EXIT_FOUND, EXIT_NOT_FOUND, DataError, DprkrelError, UsageError
+from dprkrel.core.frozen import Frozen
 
 # Names used in annotations only: typing costs ~14 ms at start-up.
 TYPE_CHECKING = False
@@ -24,10 +24,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-    from dprkrel.answers import Matched
-    from dprkrel.dates import PartialDate
-    from dprkrel.factbase import FactBase
-    from dprkrel.views import Answer
+    from dprkrel.core.answers import Matched
+    from dprkrel.core.dates import PartialDate
+    from dprkrel.core.store import FactBase
+    from dprkrel.output.views import Answer
 
 DATA_ENV = "DPRKREL_DATA"
 
@@ -43,7 +43,7 @@ class Settings(Frozen):
 
     def fact_paths(self, extra: tuple[str, ...] = ()) -> list[str]:
         """The fact files to load: the shipped base, then DPRKREL_DATA, then --data, then extra."""
-        from dprkrel.paths import builtin_fact_path
+        from dprkrel.core.paths import builtin_fact_path
 
         paths = [builtin_fact_path()] if self.builtin else []
         paths += [part for part in os.environ.get(DATA_ENV, "").split(os.pathsep) if part]
@@ -111,7 +111,7 @@ def execute(request: Request) -> int:
     Every line is passed through `visible`: problems quote fact files and queries, and a
     control character in them must not reach the terminal raw, nor break the one-line form.
     """
-    from dprkrel.render.text import visible
+    from dprkrel.output.text import visible
 
     try:
         return _RUNNERS[type(request)](request)
@@ -145,7 +145,7 @@ def subject_candidates(settings: Settings, incomplete: str) -> list[str]:
 
     Completion must never fail loudly: with bad data or no fact base it offers nothing.
     """
-    from dprkrel.resolve import complete, normalise
+    from dprkrel.core.subjects import complete, normalise
 
     try:
         candidates = complete(_load(settings), incomplete)
@@ -167,14 +167,14 @@ def subject_candidates(settings: Settings, incomplete: str) -> list[str]:
 
 
 def _timeline(request: TimelineRequest) -> int:
-    from dprkrel import answers, queries
+    from dprkrel.core import answers, queries
 
     since = _date_option("--since", request.since)
     until = _date_option("--until", request.until)
     as_of = _date_option("--as-of", request.as_of)
     categories = [item.strip().lower().replace(" ", "_") for item in request.categories]
     if categories:
-        from dprkrel.schema import EVENT_CATEGORIES
+        from dprkrel.core.schema import EVENT_CATEGORIES
 
         unknown = [item for item in categories if item not in EVENT_CATEGORIES]
         if unknown:
@@ -198,7 +198,7 @@ def _timeline(request: TimelineRequest) -> int:
 
 
 def _embassy(request: EmbassyRequest) -> int:
-    from dprkrel import answers, queries
+    from dprkrel.core import answers, queries
 
     as_of = _date_option("--as-of", request.as_of) or queries.today()
     base = _load(request.settings)
@@ -218,7 +218,7 @@ def _embassy(request: EmbassyRequest) -> int:
 
 
 def _advisory(request: AdvisoryRequest) -> int:
-    from dprkrel import answers, queries
+    from dprkrel.core import answers, queries
 
     base = _load(request.settings)
     as_of = queries.today()  # stated facts are marked when their source is older than this
@@ -238,9 +238,9 @@ def _advisory(request: AdvisoryRequest) -> int:
 
 
 def _search(request: SearchRequest) -> int:
-    from dprkrel import answers
-    from dprkrel import search as search_core
-    from dprkrel.model import RECORD_TYPES
+    from dprkrel.core import answers
+    from dprkrel.core import search as search_core
+    from dprkrel.core.model import RECORD_TYPES
 
     kinds = [item.strip().lower() for item in request.kinds]
     known = [record_type.KIND for record_type in RECORD_TYPES]
@@ -254,8 +254,8 @@ def _search(request: SearchRequest) -> int:
 
 
 def _show(request: ShowRequest) -> int:
-    from dprkrel import answers
-    from dprkrel.model import Entity
+    from dprkrel.core import answers
+    from dprkrel.core.model import Entity
 
     base = _load(request.settings)
     found = _subject(base, "show", request.name, request.format, None)
@@ -268,7 +268,7 @@ def _show(request: ShowRequest) -> int:
 
 
 def _sources(request: SourcesRequest) -> int:
-    from dprkrel import answers
+    from dprkrel.core import answers
 
     base = _load(request.settings)
     answer = answers.sources_answer(base, with_sources=request.sections)
@@ -276,7 +276,7 @@ def _sources(request: SourcesRequest) -> int:
 
 
 def _validate(request: ValidateRequest) -> int:
-    from dprkrel.reading import load
+    from dprkrel.core.reading import load
 
     files = request.settings.fact_paths(request.paths)
     if not files:
@@ -302,7 +302,7 @@ _RUNNERS: dict[type[Request], Callable[[Any], int]] = {
 
 
 def _load(settings: Settings) -> FactBase:
-    from dprkrel.reading import load
+    from dprkrel.core.reading import load
 
     files = settings.fact_paths()
     if not files:
@@ -311,7 +311,7 @@ def _load(settings: Settings) -> FactBase:
 
 
 def _date_option(name: str, value: str | None) -> PartialDate | None:
-    from dprkrel.dates import DateFormatError, PartialDate
+    from dprkrel.core.dates import DateFormatError, PartialDate
 
     if value is None:
         return None
@@ -337,9 +337,9 @@ def _subject(
     as_of: PartialDate | None,
 ) -> Subject:
     """Resolve a subject; with no match, print the JSON envelope (for JSON) and raise NoMatch."""
-    from dprkrel import answers, queries
-    from dprkrel.render.text import visible
-    from dprkrel.resolve import NoMatch, resolve
+    from dprkrel.core import answers, queries
+    from dprkrel.core.subjects import NoMatch, resolve
+    from dprkrel.output.text import visible
 
     if query is None:
         return Subject((), None, [])
@@ -366,7 +366,7 @@ def _subject(
 
 
 def _write_json(payload: dict[str, Any]) -> None:
-    from dprkrel.render import json_out
+    from dprkrel.output import json_out
 
     json_out.write_json(payload, sys.stdout)
 
@@ -374,9 +374,9 @@ def _write_json(payload: dict[str, Any]) -> None:
 def _emit(answer: Answer, fmt: str, *, nothing: str) -> int:
     """Print the answer (with its chart, when one was made); when it holds nothing, say so on
     stderr and return EXIT_NOT_FOUND."""
-    from dprkrel.render import render
-    from dprkrel.render.text import visible
-    from dprkrel.views import OutputFormat
+    from dprkrel.output import render
+    from dprkrel.output.text import visible
+    from dprkrel.output.views import OutputFormat
 
     output = OutputFormat(fmt)
     if answer.found or output is OutputFormat.JSON:

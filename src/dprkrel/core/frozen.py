@@ -35,7 +35,7 @@ class Frozen:
 
     _FIELDS: ClassVar[tuple[str, ...]] = ()
     _DEFAULTS: ClassVar[dict[str, Any]] = {}
-    # Each field's annotation as written ("tuple[Citation, ...]"), for dprkrel.codec.
+    # Each field's annotation as written ("tuple[Citation, ...]"), for dprkrel.core.codec.
     _ANNOTATIONS: ClassVar[dict[str, str]] = {}
     _UNCOMPARED: ClassVar[frozenset[str]] = frozenset()
     # The fields that equality and hashing read, in order: _FIELDS less _UNCOMPARED.

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import sys
 
-from dprkrel import commands
-from dprkrel.frozen import Frozen
-from dprkrel.views import OutputFormat
+from dprkrel.cli import commands
+from dprkrel.core.frozen import Frozen
+from dprkrel.output.views import OutputFormat
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # A Frozen record rather than a frozen dataclass: dataclasses costs some 24 ms at start-up.
-from dprkrel.frozen import Frozen
+from dprkrel.core.frozen import Frozen
 
 EXIT_FOUND = 0
 EXIT_NOT_FOUND = 1

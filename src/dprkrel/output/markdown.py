@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from dprkrel.render.text import visible
-from dprkrel.views import TableView
+from dprkrel.output.text import visible
+from dprkrel.output.views import TableView
 
 # Start-up: typing costs some 14 ms, and is for type checkers only.
 TYPE_CHECKING = False

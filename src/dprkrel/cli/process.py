@@ -21,7 +21,7 @@ import os
 import signal
 import sys
 
-from dprkrel.errors import EXIT_ERROR
+from dprkrel.core.errors import EXIT_ERROR
 
 # Start-up: the entry point runs through this module; typing (some 14 ms) is for type
 # checkers only.
@@ -109,7 +109,7 @@ def _internal_error(error: BaseException) -> NoReturn:
 
 def _say(message: str) -> None:
     """One line on stderr, with any control character made visible."""
-    from dprkrel.render.text import visible
+    from dprkrel.output.text import visible
 
     with contextlib.suppress(AttributeError, OSError, ValueError):
         sys.stderr.write(f"dprkrel: {visible(message)}\n")

@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from dprkrel import model, schema
-from dprkrel.dates import DateFormatError, PartialDate
-from dprkrel.errors import DataError, Problem
-from dprkrel.reading import MAX_FILE_BYTES, load, problem_order, read_text
+from dprkrel.core import model, schema
+from dprkrel.core.dates import DateFormatError, PartialDate
+from dprkrel.core.errors import DataError, Problem
+from dprkrel.core.reading import MAX_FILE_BYTES, load, problem_order, read_text
 
-# `load` and `read_text` live in dprkrel.reading, the light module a warm start needs; they
+# `load` and `read_text` live in dprkrel.core.reading, the light module a warm start needs; they
 # are named here too, beside the checks they feed.
 __all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_VALUES", "DataError", "load", "parse", "read_text"]
 

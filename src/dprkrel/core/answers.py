@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dprkrel import model, queries
-from dprkrel.dates import PartialDate
-from dprkrel.frozen import Frozen, fields_of, replace
-from dprkrel.views import Answer, Bar, ChartView, Column, Mark, TableView
+from dprkrel.core import model, queries
+from dprkrel.core.dates import PartialDate
+from dprkrel.core.frozen import Frozen, fields_of, replace
+from dprkrel.output.views import Answer, Bar, ChartView, Column, Mark, TableView
 
 # Start-up: every command imports this module; typing (some 14 ms) is for type checkers only.
 TYPE_CHECKING = False
@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
 
-    from dprkrel.factbase import FactBase
-    from dprkrel.search import Hit
+    from dprkrel.core.search import Hit
+    from dprkrel.core.store import FactBase
 
     Json = dict[str, Any]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 
-from dprkrel.views import TableView
+from dprkrel.output.views import TableView
 
 # Start-up: typing costs some 14 ms, and is for type checkers only.
 TYPE_CHECKING = False

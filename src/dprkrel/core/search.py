@@ -13,10 +13,10 @@ import unicodedata
 from bisect import bisect_left
 from itertools import compress
 
-from dprkrel import model
-from dprkrel.codec import dataclass_fields
-from dprkrel.factbase import FactBase
-from dprkrel.frozen import Frozen
+from dprkrel.core import model
+from dprkrel.core.codec import dataclass_fields
+from dprkrel.core.frozen import Frozen
+from dprkrel.core.store import FactBase
 
 # Start-up: typing and dataclasses cost some 40 ms between them, so neither is imported.
 TYPE_CHECKING = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from dprkrel.frozen import Frozen
+from dprkrel.core.frozen import Frozen
 
 # Start-up: every command imports this module, and typing would add some 14 ms to each.
 TYPE_CHECKING = False

@@ -21,7 +21,7 @@ def builtin_fact_path() -> str:
     A wheel carries it inside the package (dprkrel/data/facts.yaml); an editable install
     or a source checkout reads it from the top-level data/ folder, so both stay one file.
     """
-    package_dir = os.path.dirname(os.path.realpath(__file__))
+    package_dir = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     packaged = os.path.join(package_dir, "data", BUILTIN_NAME)
     if os.path.isfile(packaged):
         return packaged

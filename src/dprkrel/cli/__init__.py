@@ -1,0 +1,1 @@
+"""The command-line layer: the console entry, the quick reader, the Typer app, the process's exit policy."""
