@@ -334,8 +334,8 @@ def test_deep_nesting_is_refused_by_the_pure_python_loader_too(tmp_path: Path) -
         import sys, yaml
         del yaml.CSafeLoader  # as if PyYAML were built without libyaml
         sys.argv = ["dprkrel", "--no-builtin", "validate", {str(path)!r}]
-        from dprkrel.cli.app import main
-        main()
+        from dprkrel.cli import app, process
+        process.run(lambda: app.app(prog_name='dprkrel'))
         """
     )
     assert_refused(result, path, "nested more than 64 levels deep", line=1, column=9 + MAX_DEPTH - 1)
@@ -580,8 +580,8 @@ def test_an_unreadable_file_is_refused() -> None:
             import os, sys
             {textwrap.indent(textwrap.dedent(switch), " " * 12).strip()}
             sys.argv = ["dprkrel", "--no-builtin", "validate", {str(readable)!r}, {str(secret)!r}]
-            from dprkrel.cli.app import main
-            main()
+            from dprkrel.cli import app, process
+            process.run(lambda: app.app(prog_name='dprkrel'))
             """
         )
         problems = assert_refused(result, secret, "cannot be read: Permission denied")
@@ -773,8 +773,8 @@ def test_ctrl_c_exits_130_without_a_traceback() -> None:
             import os, signal, sys, time
             {patch}
             sys.argv = ["dprkrel", "timeline"]
-            from dprkrel.cli.app import main
-            main()
+            from dprkrel.cli import app, process
+            process.run(lambda: app.app(prog_name='dprkrel'))
             """
         )
         assert result.returncode == process.EXIT_INTERRUPTED == 130
@@ -930,8 +930,8 @@ def test_an_internal_error_shows_no_local_variables() -> None:
             raise KeyError("boom")
         q.timeline = broken
         sys.argv = ["dprkrel", "timeline"]
-        from dprkrel.cli.app import main
-        main()
+        from dprkrel.cli import app, process
+        process.run(lambda: app.app(prog_name='dprkrel'))
         """
     result = run_code(code)
     assert result.returncode == process.EXIT_INTERNAL

@@ -18,8 +18,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from dprkrel.cli.app import app
-from dprkrel.core import answers, queries
+from dprkrel.core import queries
 from dprkrel.core.dates import PartialDate
+from dprkrel.core.results import Item, record_json
 from dprkrel.core.store import FactBase
 
 # Builds the click command once for the module rather than on every run (see conftest).
@@ -377,7 +378,8 @@ def test_search_results(shipped_base: FactBase, query: str, expected: str, first
         assert isinstance(result["summary"], str)
         assert result["summary"]
         # Every field of the record is there, as in the record's own JSON.
-        record = answers.record_json(shipped_base, shipped_base.by_id[result["id"]])
+        found = shipped_base.by_id[result["id"]]
+        record = record_json(Item(found, queries.stated_as_of(shipped_base, found)))
         for key, value in record.items():
             if key != "summary":
                 assert result[key] == value, (result["id"], key)

@@ -22,8 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from dprkrel.cli import commands, quick
+from dprkrel.cli import quick, run, spec
 from dprkrel.cli.app import app
+from dprkrel.core.commands import MAX_LIMIT, MIN_LIMIT
 
 pytestmark = pytest.mark.usefixtures("fast_cli")
 
@@ -97,20 +98,20 @@ def split(line: str) -> list[str]:
     return shlex.split(line)
 
 
-def typer_request(argv: list[str]) -> commands.Request | None:
+def typer_request(argv: list[str]) -> spec.Request | None:
     """The request the Typer app builds for `argv`, or None when it runs no command."""
-    built: list[commands.Request] = []
+    built: list[spec.Request] = []
 
-    def record(request: commands.Request) -> int:
+    def record(request: spec.Request) -> int:
         built.append(request)
         return 0
 
-    original = commands.execute
-    commands.execute = record  # type: ignore[assignment]
+    original = run.execute
+    run.execute = record  # type: ignore[assignment]
     try:
         result = runner.invoke(app, argv)
     finally:
-        commands.execute = original  # type: ignore[assignment]
+        run.execute = original  # type: ignore[assignment]
     assert len(built) <= 1
     if built:
         assert result.exit_code == 0, result.output
@@ -134,15 +135,21 @@ def test_quick_leaves_help_errors_and_unusual_forms_to_typer(line: str) -> None:
 def test_a_repeated_option_keeps_its_last_value_as_in_typer() -> None:
     argv = split("timeline spain --since 2001 --since 2010 -f csv --format json")
     request = quick.parse(argv)
-    assert isinstance(request, commands.TimelineRequest)
-    assert (request.since, request.format) == ("2010", "json")
+    assert request is not None and request.command == "timeline"
+    assert (request["since"], request["format"]) == ("2010", "json")
     assert request == typer_request(argv)
 
 
 # -- generated command lines -----------------------------------------------------------------
 
+
+def options_by_name(options: tuple[spec.Option, ...]) -> dict[str, spec.Option]:
+    return {name: option for option in options for name in option.names}
+
+
+GLOBAL_OPTIONS = options_by_name(spec.GLOBAL_OPTIONS)
 ALL_OPTIONS = sorted(
-    {*quick.GLOBAL_OPTIONS, *TYPER_ONLY, *(name for line in quick.COMMANDS.values() for name in line.options)}
+    {*GLOBAL_OPTIONS, *TYPER_ONLY, *(name for line in spec.COMMANDS.values() for name in options_by_name(line.options))}
 )
 # "j\u017fon" (long s) case-folds to "json"; fullwidth "json" does not.
 VALUES = [
@@ -181,7 +188,7 @@ VALUES += [
 ]
 
 token = st.one_of(
-    st.sampled_from(sorted(quick.COMMANDS)),
+    st.sampled_from(sorted(spec.COMMANDS)),
     st.sampled_from(ALL_OPTIONS),
     st.sampled_from(VALUES),
     st.builds(lambda name, value: f"{name}={value}", st.sampled_from(ALL_OPTIONS), st.sampled_from(VALUES)),
@@ -190,7 +197,7 @@ token = st.one_of(
 command_line = st.builds(
     lambda before, name, after: [*before, name, *after],
     st.lists(st.sampled_from(["--data", "--no-builtin", "x.yaml", "--data=y.yaml"]), max_size=3),
-    st.sampled_from(sorted(quick.COMMANDS)),
+    st.sampled_from(sorted(spec.COMMANDS)),
     st.lists(token, max_size=6),
 )
 
@@ -201,6 +208,7 @@ VALUES_FOR = {
     "limit": ["5", "1", "1000", "05", "1001", "0", "+5", " 5"],
     "text": VALUES,
     "texts": VALUES,
+    "paths": VALUES,
 }
 
 
@@ -208,13 +216,13 @@ VALUES_FOR = {
 def plausible_command_line(draw: st.DrawFn) -> list[str]:
     """A command with its own options and values, and arguments, in any order, now and then
     a stray token: most are valid, which the fully random lines seldom are."""
-    name = draw(st.sampled_from(sorted(quick.COMMANDS)))
-    options = quick.COMMANDS[name].options
+    name = draw(st.sampled_from(sorted(spec.COMMANDS)))
+    options = options_by_name(spec.COMMANDS[name].options)
     parts: list[list[str]] = [[argument] for argument in draw(st.lists(st.sampled_from(ARGUMENTS), max_size=2))]
     for _ in range(draw(st.integers(0, 4)) if options else 0):
         option = draw(st.sampled_from(sorted(options)))
         kind = options[option].value
-        if kind == "flag":
+        if kind in ("flag", "json"):
             parts.append([option])
             continue
         value = draw(st.sampled_from(VALUES_FOR[kind]))
@@ -250,45 +258,46 @@ def click_params(command: Any) -> tuple[dict[str, Any], list[Any]]:
     return options, arguments
 
 
-def check_options(ours: dict[str, quick.Option], theirs: dict[str, Any]) -> None:
+def check_options(options: tuple[spec.Option, ...], theirs: dict[str, Any]) -> None:
+    ours = options_by_name(options)
     assert set(ours) == set(theirs) - TYPER_ONLY
     for name, option in ours.items():
         param = theirs[name]
-        assert (option.value == "flag") == param.is_flag, name
-        assert (option.value == "texts") == param.multiple, name
+        assert (option.value in ("flag", "json")) == param.is_flag, name
+        assert (option.value in ("texts", "paths")) == param.multiple, name
         if option.value == "format":
-            assert sorted(param.type.choices) == sorted(quick.FORMATS)
+            assert sorted(param.type.choices) == sorted(spec.FORMATS)
         if option.value == "limit":
-            assert (param.type.min, param.type.max) == (commands.MIN_LIMIT, commands.MAX_LIMIT)
+            assert (param.type.min, param.type.max) == (MIN_LIMIT, MAX_LIMIT)
 
 
 def test_the_global_options_are_the_apps() -> None:
     group = typer.main.get_command(app)
     options, arguments = click_params(group)
-    check_options(quick.GLOBAL_OPTIONS, options)
+    check_options(spec.GLOBAL_OPTIONS, options)
     assert not arguments
 
 
-@pytest.mark.parametrize("name", sorted(quick.COMMANDS))
+@pytest.mark.parametrize("name", sorted(spec.COMMANDS))
 def test_each_commands_options_and_argument_are_the_apps(name: str) -> None:
     group = typer.main.get_command(app)
     command = group.commands[name]  # type: ignore[attr-defined]
     options, arguments = click_params(command)
-    ours = quick.COMMANDS[name]
+    ours = spec.COMMANDS[name]
     check_options(ours.options, options)
     if ours.argument is None:
         assert not arguments
         return
     (argument,) = arguments
-    assert argument.name == ours.argument
-    assert argument.required == ours.required
-    assert (argument.nargs == -1) == ours.many
-    assert (argument._custom_shell_complete is not None) == ours.completes_subject
+    assert argument.name == ours.argument.field
+    assert argument.required == ours.argument.required
+    assert (argument.nargs == -1) == ours.argument.many
+    assert (argument._custom_shell_complete is not None) == ours.argument.completes_subject
 
 
 def test_every_command_of_the_app_is_read() -> None:
     group = typer.main.get_command(app)
-    assert set(group.commands) == set(quick.COMMANDS)  # type: ignore[attr-defined]
+    assert set(group.commands) == set(spec.COMMANDS)  # type: ignore[attr-defined]
 
 
 # -- completion -------------------------------------------------------------------------------
@@ -422,6 +431,12 @@ def test_help_still_comes_from_typer() -> None:
     assert "typer" in imported_by(["--help"])
 
 
+# The Typer app run by itself, under the console script's exit policy.
+TYPER_ALONE = (
+    "from dprkrel.cli.app import app; from dprkrel.cli.process import run; run(lambda: app(prog_name='dprkrel'))"
+)
+
+
 def test_quick_and_typer_print_the_same() -> None:
     """The same command line, through the console script and through the app alone."""
     argv = ["embassy", "madird", "--json", "--as-of", "2015"]
@@ -430,7 +445,7 @@ def test_quick_and_typer_print_the_same() -> None:
         [sys.executable, "-m", "dprkrel", *argv], env=env, capture_output=True, check=False, timeout=120
     )
     through_typer = subprocess.run(
-        [sys.executable, "-c", "from dprkrel.cli.app import main; main()", *argv],
+        [sys.executable, "-c", TYPER_ALONE, *argv],
         env=env,
         capture_output=True,
         check=False,

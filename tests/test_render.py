@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from dprkrel.core.dates import PartialDate
+from dprkrel.core.results import Bar, Chart, Mark
 from dprkrel.output import render, stream_is_ascii
 from dprkrel.output.chart import chart_lines, make_axis
 from dprkrel.output.csv_out import write_csv
@@ -20,7 +21,7 @@ from dprkrel.output.json_out import dumps
 from dprkrel.output.markdown import write_markdown
 from dprkrel.output.table import wants_color, write_table
 from dprkrel.output.text import cell_width, fit_cells, visible, wrap_cells
-from dprkrel.output.views import Answer, Bar, ChartView, Column, Mark, OutputFormat, TableView
+from dprkrel.output.views import Answer, Column, OutputFormat, TableView
 
 # Cells a hostile or careless fact file could hold: rich markup, emoji codes, terminal escapes
 # (7-bit and C1), a bidi override; with Korean to check wide characters survive.
@@ -333,7 +334,7 @@ def test_render_dispatches_every_format() -> None:
 
 # --- chart -----------------------------------------------------------------------------------
 
-CHART = ChartView(
+CHART = Chart(
     title="Sweden timeline",
     as_of=PartialDate(2005, 6, 1),
     marks=(
@@ -364,7 +365,7 @@ def bar_cells(line: str, left: int, glyphs: str = "━▶?") -> tuple[int, int]:
 def test_chart_axis_spans_earliest_date_to_latest() -> None:
     axis = make_axis(CHART, 80)
     assert (axis.first_year, axis.last_year) == (1990, 2009)
-    later = ChartView("t", PartialDate(2024), CHART.marks, CHART.bars)
+    later = Chart("t", PartialDate(2024), CHART.marks, CHART.bars)
     assert make_axis(later, 80).last_year == 2024, "the as-of year extends the axis"
 
 
@@ -420,7 +421,7 @@ def test_chart_axis_labels_sit_on_their_years_at_any_width() -> None:
 
 @pytest.mark.parametrize("width", [12, 20, 40, 60, 61, 80, 100])
 def test_chart_lines_fit_the_width(width: int) -> None:
-    long = ChartView(
+    long = Chart(
         title="A very long title " * 8 + KOREAN,
         as_of=PartialDate(2024, 5),
         marks=(*CHART.marks, Mark(f"{KOREAN} " * 6 + "x" * 90, PartialDate(1948, 9, 9))),
@@ -440,7 +441,7 @@ def test_chart_ascii_mode_is_ascii_only() -> None:
 
 
 def test_chart_labels_are_visible_and_cut_to_the_label_column() -> None:
-    hostile = ChartView(
+    hostile = Chart(
         "t\x1b[2J",
         PartialDate(2020),
         marks=(Mark("[bold]\u202ex", PartialDate(2010)),),
@@ -456,7 +457,7 @@ def test_chart_labels_are_visible_and_cut_to_the_label_column() -> None:
 
 
 def test_chart_without_marks_or_bars() -> None:
-    empty = ChartView("Nothing yet", PartialDate(2024), (), ())
+    empty = Chart("Nothing yet", PartialDate(2024), (), ())
     lines = chart_lines(empty, 60)
     assert lines[0] == "Nothing yet"
     assert "2024" in lines[1]

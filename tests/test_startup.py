@@ -23,24 +23,19 @@ forbidden = sys.argv[1].split(",")
 # Whatever the interpreter's own start-up loaded (site, .pth files) is not ours to judge.
 already = {name for name in forbidden if name in sys.modules}
 
-from dprkrel.core import answers, errors, queries
-from dprkrel.cli import process
+from dprkrel.cli import process, quick, run, spec
+from dprkrel.core import commands, errors
 from dprkrel.core.paths import builtin_fact_path
 from dprkrel.core.reading import load
 from dprkrel.output import render
-from dprkrel.core.subjects import complete, resolve
+from dprkrel.output.layout import answer
+from dprkrel.core.subjects import complete
 from dprkrel.output.views import OutputFormat
 
 base = load([builtin_fact_path()])
-best = resolve(base, "spain").best
-scope = queries.subject_scope(base, best.id)
-events = queries.timeline(base, scope=scope)
-matched = (answers.Matched(best.id, best.name, best.kind, best.score),)
-answer = answers.timeline_answer(
-    base, events, query="spain", matched=matched, as_of=None, with_sources=False, scope=scope, warnings=[]
-)
+result = commands.timeline(base, "spain")
 out = io.StringIO()
-render(answer, OutputFormat.JSON, out)
+render(answer(result), OutputFormat.JSON, out)
 assert '"command": "timeline"' in out.getvalue() and complete(base, "madr") == ["Madrid"]
 print(",".join(sorted(name for name in forbidden if name in sys.modules and name not in already)))
 """

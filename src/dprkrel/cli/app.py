@@ -1,5 +1,6 @@
-"""The full command-line interface, built with Typer: every option, help, completion scripts
-and usage errors. It reads the command line into a request and `commands.execute` runs it.
+"""The full command-line interface, built with Typer from the command specification
+(`spec`): every option, help, completion scripts and usage errors. It reads the command line
+into a request and `run.execute` runs it.
 
 The console script first tries `quick`, which reads the common command lines without
 importing Typer, and comes here for everything else (help, --version, a usage error, an
@@ -9,17 +10,17 @@ rapidfuzz) are imported inside the commands that need them.
 
 from __future__ import annotations
 
-import os
+import inspect
 import sys
-from collections.abc import Sequence
-from typing import Annotated, Any, NoReturn
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
 
 import typer
 import typer.core
 from typer.models import TyperPath
 
-from dprkrel.cli import commands
-from dprkrel.cli.commands import DATA_ENV, Settings
+from dprkrel.cli import run, spec
+from dprkrel.core.commands import MAX_LIMIT, MIN_LIMIT
 from dprkrel.core.errors import EXIT_ERROR
 from dprkrel.output.views import OutputFormat
 
@@ -83,11 +84,6 @@ app = typer.Typer(
 _TEXT_PATH = TyperPath(readable=False)
 
 
-def _run(request: commands.Request) -> NoReturn:
-    """Run the command the options describe, and end with its exit code."""
-    raise typer.Exit(commands.execute(request))
-
-
 def _version(value: bool) -> None:
     if value:
         from importlib.metadata import PackageNotFoundError, version
@@ -95,258 +91,136 @@ def _version(value: bool) -> None:
         try:
             typer.echo(f"dprkrel {version('dprkrel')}")
         except PackageNotFoundError:
-            _fail("dprkrel is not installed; install it with 'pip install .'")
+            typer.echo("dprkrel: dprkrel is not installed; install it with 'pip install .'", err=True)
+            raise typer.Exit(EXIT_ERROR) from None
         raise typer.Exit()
 
 
-@app.callback()
-def main_options(
-    ctx: typer.Context,
-    data: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--data",
-            help=f"Add a fact file to the shipped base (repeatable). {DATA_ENV} adds files too, "
-            f"separated by '{os.pathsep}'.",
-            metavar="PATH",
-            click_type=_TEXT_PATH,
-        ),
-    ] = None,
-    no_builtin: Annotated[
-        bool, typer.Option("--no-builtin", help="Leave the shipped fact base out; use only the files given.")
-    ] = False,
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
-    ] = False,
-) -> None:
-    """An offline, source-cited reference on North Korea's foreign relations.
+def _complete_subject(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Subjects for the shell's Tab key (see `run.subject_candidates`)."""
+    # While completing, the global options are parsed but their callback has not run.
+    params = ctx.find_root().params
+    settings = spec.Settings(data=tuple(params.get("data") or ()), builtin=not params.get("no_builtin"))
+    return run.subject_candidates(settings, incomplete)
+
+
+# -- Typer parameters from the specification ---------------------------------------------------
+
+
+def _option_parameter(option: spec.Option) -> inspect.Parameter:
+    """The parameter of a Typer command function that declares `option`."""
+    info: dict[str, Any] = {"help": option.help}
+    if option.metavar:
+        info["metavar"] = option.metavar
+    kind: Any
+    default: Any
+    match option.value:
+        case "flag" | "json":
+            kind, default = bool, False
+        case "text":
+            kind, default = str | None, None
+        case "texts":
+            kind, default = list[str] | None, None
+        case "paths":
+            kind, default = list[str] | None, None
+            info["click_type"] = _TEXT_PATH
+        case "format":
+            kind, default = OutputFormat, OutputFormat(str(spec.DEFAULTS["format"]))
+            info["case_sensitive"] = False
+        case "limit":
+            kind, default = int, spec.DEFAULTS["limit"]
+            info.update(min=MIN_LIMIT, max=MAX_LIMIT)
+        case other:
+            raise AssertionError(f"no Typer parameter for an option of {other!r}")
+    name = "json" if option.value == "json" else option.field
+    annotation = Annotated[kind, typer.Option(*option.names, **info)]
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+
+
+def _argument_parameter(argument: spec.Argument) -> inspect.Parameter:
+    info: dict[str, Any] = {"help": argument.help}
+    if argument.completes_subject:
+        info["autocompletion"] = _complete_subject
+    default: Any = inspect.Parameter.empty
+    kind: Any = str
+    if argument.many:
+        kind, default = list[str] | None, None
+        info.update(click_type=_TEXT_PATH, show_default=False)
+    elif not argument.required:
+        kind, default = str | None, None
+        info["show_default"] = False
+    annotation = Annotated[kind, typer.Argument(**info)]
+    return inspect.Parameter(argument.field, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+
+
+def _fields(options: Sequence[spec.Option], given: dict[str, Any]) -> dict[str, object]:
+    """The request fields for the values Typer read, by the kind of each option."""
+    fields: dict[str, object] = {}
+    for option in options:
+        if option.value == "json":
+            continue
+        value = given[option.field]
+        if option.value in ("texts", "paths"):
+            value = tuple(value or ())
+        elif option.value == "format":
+            value = value.value
+        fields[option.field] = value
+    if given.get("json"):
+        fields["format"] = OutputFormat.JSON.value
+    return fields
+
+
+def _function(name: str, doc: str, parameters: list[inspect.Parameter], body: Callable[..., None]) -> Any:
+    """A function Typer reads as a command: `body`, with the parameters and help given."""
+
+    def command(**given: Any) -> None:
+        body(**given)
+
+    context = inspect.Parameter("ctx", inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)
+    command.__signature__ = inspect.Signature([context, *parameters])  # type: ignore[attr-defined]
+    command.__name__ = command.__qualname__ = name.replace("-", "_")
+    command.__doc__ = doc
+    return command
+
+
+def _add_command(command: spec.Command) -> None:
+    parameters = [_argument_parameter(command.argument)] if command.argument else []
+    parameters += [_option_parameter(option) for option in command.options]
+
+    def body(ctx: typer.Context, **given: Any) -> None:
+        fields = _fields(command.options, given)
+        if command.argument is not None:
+            value = given[command.argument.field]
+            fields[command.argument.field] = tuple(value or ()) if command.argument.many else value
+        raise typer.Exit(run.execute(spec.request(command.name, ctx.obj, **fields)))
+
+    app.command(name=command.name)(_function(command.name, command.help(), parameters, body))
+
+
+def _add_global_options() -> None:
+    version = inspect.Parameter(
+        "version",
+        inspect.Parameter.KEYWORD_ONLY,
+        annotation=Annotated[
+            bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        ],
+        default=False,
+    )
+
+    def body(ctx: typer.Context, **given: Any) -> None:
+        fields = _fields(spec.GLOBAL_OPTIONS, given)
+        data = fields["data"]
+        assert isinstance(data, tuple)
+        ctx.obj = spec.Settings(data=data, builtin=not fields["no_builtin"])
+
+    doc = """An offline, source-cited reference on North Korea's foreign relations.
 
     Exit codes: 0 found (or valid), 1 nothing found, 2 usage error or bad data.
     """
-    ctx.obj = Settings(data=tuple(data or ()), builtin=not no_builtin)
+    parameters = [_option_parameter(option) for option in spec.GLOBAL_OPTIONS]
+    app.callback()(_function("main_options", doc, [*parameters, version], body))
 
 
-@app.command()
-def validate(
-    ctx: typer.Context,
-    paths: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Fact files to check together with the shipped base (and --data).",
-            click_type=_TEXT_PATH,
-            show_default=False,
-        ),
-    ] = None,
-) -> None:
-    """Check the fact base strictly and report every problem with its file, line and column.
-
-    On success, prints one line with the number of records of each kind.
-
-    Example: dprkrel validate my-facts.yaml
-    """
-    _run(commands.ValidateRequest(ctx.obj, paths=tuple(paths or ())))
-
-
-# -- shared options ------------------------------------------------------------------------
-
-FormatOption = Annotated[
-    OutputFormat,
-    typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Short for --format json.")]
-SourcesOption = Annotated[bool, typer.Option("--sources", help="Add a column with each row's source and section.")]
-AsOfOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of", help="The date to answer for: YYYY, YYYY-MM or YYYY-MM-DD (default: today).", metavar="DATE"
-    ),
-]
-
-
-def _complete_subject(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Subjects for the shell's Tab key (see `commands.subject_candidates`)."""
-    # While completing, the global options are parsed but their callback has not run.
-    params = ctx.find_root().params
-    settings = Settings(data=tuple(params.get("data") or ()), builtin=not params.get("no_builtin"))
-    return commands.subject_candidates(settings, incomplete)
-
-
-def _format(fmt: OutputFormat, json_flag: bool) -> str:
-    return OutputFormat.JSON.value if json_flag else fmt.value
-
-
-# -- commands -------------------------------------------------------------------------------
-
-
-@app.command()
-def timeline(
-    ctx: typer.Context,
-    subject: Annotated[
-        str | None,
-        typer.Argument(
-            help="A country, organisation, city or person.", autocompletion=_complete_subject, show_default=False
-        ),
-    ] = None,
-    since: Annotated[
-        str | None, typer.Option(help="Only events from this date on (YYYY[-MM[-DD]]).", metavar="DATE")
-    ] = None,
-    until: Annotated[
-        str | None, typer.Option(help="Only events up to this date (YYYY[-MM[-DD]]).", metavar="DATE")
-    ] = None,
-    category: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--category",
-            "-c",
-            help="Only events of this category (repeatable): diplomatic_relations, diplomatic_mission, visit, "
-            "expulsion, incident, legal, aid, disaster, private_diplomacy, security, sanctions, human_rights, "
-            "multilateral.",
-        ),
-    ] = None,
-    as_of: AsOfOption = None,
-    chart: Annotated[bool, typer.Option("--chart", help="Draw the history as a chart above the table.")] = False,
-    fmt: FormatOption = OutputFormat.TABLE,
-    json_flag: JsonOption = False,
-    sources: SourcesOption = False,
-) -> None:
-    """The dated events, oldest first, at the precision the sources give.
-
-    Example: dprkrel timeline spain --since 2013
-    """
-    _run(
-        commands.TimelineRequest(
-            ctx.obj,
-            subject=subject,
-            since=since,
-            until=until,
-            categories=tuple(category or ()),
-            as_of=as_of,
-            chart=chart,
-            format=_format(fmt, json_flag),
-            sources=sources,
-        )
-    )
-
-
-@app.command()
-def embassy(
-    ctx: typer.Context,
-    subject: Annotated[
-        str | None,
-        typer.Argument(help="A city, country or organisation.", autocompletion=_complete_subject, show_default=False),
-    ] = None,
-    as_of: AsOfOption = None,
-    fmt: FormatOption = OutputFormat.TABLE,
-    json_flag: JsonOption = False,
-    sources: SourcesOption = False,
-) -> None:
-    """Diplomatic missions that concern a place, with their status on a date.
-
-    Shows who sends each mission, when it opened and closed, whether it does consular work,
-    which countries it is accredited to, and who acts for whom.
-
-    Example: dprkrel embassy madrid --as-of 2015
-    """
-    _run(
-        commands.EmbassyRequest(ctx.obj, subject=subject, as_of=as_of, format=_format(fmt, json_flag), sources=sources)
-    )
-
-
-@app.command()
-def advisory(
-    ctx: typer.Context,
-    country: Annotated[
-        str | None,
-        typer.Argument(
-            help="The country giving the advice, or the one it is about.",
-            autocompletion=_complete_subject,
-            show_default=False,
-        ),
-    ] = None,
-    fmt: FormatOption = OutputFormat.TABLE,
-    json_flag: JsonOption = False,
-    sources: SourcesOption = False,
-) -> None:
-    """The travel advice a government gives its citizens about North Korea.
-
-    Example: dprkrel advisory spain
-    """
-    _run(commands.AdvisoryRequest(ctx.obj, country=country, format=_format(fmt, json_flag), sources=sources))
-
-
-@app.command()
-def search(
-    ctx: typer.Context,
-    query: Annotated[str, typer.Argument(help="Words to look for; typos and word forms are forgiven.")],
-    limit: Annotated[
-        int,
-        typer.Option(
-            "--limit", "-n", min=commands.MIN_LIMIT, max=commands.MAX_LIMIT, help="Show at most this many results."
-        ),
-    ] = 10,
-    kind: Annotated[
-        list[str] | None, typer.Option("--kind", "-k", help="Only records of this kind (repeatable): event, mission, …")
-    ] = None,
-    fmt: FormatOption = OutputFormat.TABLE,
-    json_flag: JsonOption = False,
-    sources: SourcesOption = False,
-) -> None:
-    """Search every record, best match first, with its kind, score and a one-line summary.
-
-    Example: dprkrel search "ambassador expelled"
-    """
-    _run(
-        commands.SearchRequest(
-            ctx.obj, query=query, limit=limit, kinds=tuple(kind or ()), format=_format(fmt, json_flag), sources=sources
-        )
-    )
-
-
-@app.command()
-def show(
-    ctx: typer.Context,
-    name: Annotated[
-        str, typer.Argument(help="A person, country, organisation or city.", autocompletion=_complete_subject)
-    ],
-    fmt: FormatOption = OutputFormat.TABLE,
-    json_flag: JsonOption = False,
-    sources: SourcesOption = False,
-) -> None:
-    """The profile of an entity: its names in every script, roles, and every record about it.
-
-    Example: dprkrel show "Cao de Benós"
-    """
-    _run(commands.ShowRequest(ctx.obj, name=name, format=_format(fmt, json_flag), sources=sources))
-
-
-@app.command()
-def sources(
-    ctx: typer.Context,
-    fmt: FormatOption = OutputFormat.TABLE,
-    json_flag: JsonOption = False,
-    with_sections: Annotated[
-        bool, typer.Option("--sources", help="Add a column with the sections records may cite.")
-    ] = False,
-) -> None:
-    """The source documents, with publisher, address, date and how many records cite each.
-
-    Example: dprkrel sources --json
-    """
-    _run(commands.SourcesRequest(ctx.obj, format=_format(fmt, json_flag), sections=with_sections))
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"dprkrel: {message}", err=True)
-    raise typer.Exit(EXIT_ERROR)
-
-
-def main() -> None:
-    """Run the Typer app alone, without `quick` (the console script is `launch.main`).
-
-    Runs through `process.run`, which ends the process quietly on a closed output pipe, on
-    Ctrl-C (exit 130) and on an internal error (one line, no traceback, no locals).
-    """
-    from dprkrel.cli.process import run
-
-    run(lambda: app(prog_name="dprkrel"))
+_add_global_options()
+for _command in spec.COMMANDS.values():
+    _add_command(_command)

@@ -34,7 +34,7 @@ def _dispatch() -> int:
     else:
         request = quick.parse(sys.argv[1:])
         if request is not None:
-            from dprkrel.cli.commands import execute
+            from dprkrel.cli.run import execute
 
             return execute(request)
     from dprkrel.cli.app import app

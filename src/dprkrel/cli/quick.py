@@ -9,17 +9,16 @@ help, --version, usage errors, options written in forms it does not take (`-fjso
 Declining is always safe; reading differently from Typer never is, so the tests compare the
 request read here with the one the Typer app builds, over generated command lines.
 
-The options below must match the Typer app's: a test checks every name, whether it takes a
-value, and whether it repeats.
+Both read the options of `spec`; a test checks that the Typer app's options are those.
 """
 
 from __future__ import annotations
 
 import sys
 
-from dprkrel.cli import commands
+from dprkrel.cli import spec
+from dprkrel.core.commands import MAX_LIMIT, MIN_LIMIT
 from dprkrel.core.frozen import Frozen
-from dprkrel.output.views import OutputFormat
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,101 +27,38 @@ if TYPE_CHECKING:
 # The environment variable with which a shell asks for completions (Typer's name for "dprkrel").
 COMPLETE_VAR = "_DPRKREL_COMPLETE"
 
-# The output formats as the command line spells them: the renderers' own list.
-FORMATS = tuple(output.value for output in OutputFormat)
-
-
-class Option(Frozen):
-    """One option: the request field it fills, and how it is read."""
-
-    field: str
-    value: str = "flag"  # "flag" (no value), "text", "texts" (repeatable), "format" or "limit"
-
-
-class CommandLine(Frozen):
-    """The options of one command, and the name of its argument (if any)."""
-
-    request: type[commands.Request]
-    options: dict[str, Option]
-    argument: str | None = None
-    required: bool = False  # the argument must be given
-    many: bool = False  # the argument takes any number of values
-    completes_subject: bool = False  # the shell completes the argument with subjects
-
-
-_FORMAT = {"--format": Option("format", "format"), "-f": Option("format", "format"), "--json": Option("json")}
-_OUTPUT = {**_FORMAT, "--sources": Option("sources")}
-
-GLOBAL_OPTIONS = {"--data": Option("data", "texts"), "--no-builtin": Option("no_builtin")}
-
-COMMANDS: dict[str, CommandLine] = {
-    "timeline": CommandLine(
-        commands.TimelineRequest,
-        {
-            "--since": Option("since", "text"),
-            "--until": Option("until", "text"),
-            "--category": Option("categories", "texts"),
-            "-c": Option("categories", "texts"),
-            "--as-of": Option("as_of", "text"),
-            "--chart": Option("chart"),
-            **_OUTPUT,
-        },
-        argument="subject",
-        completes_subject=True,
-    ),
-    "embassy": CommandLine(
-        commands.EmbassyRequest,
-        {"--as-of": Option("as_of", "text"), **_OUTPUT},
-        argument="subject",
-        completes_subject=True,
-    ),
-    "advisory": CommandLine(commands.AdvisoryRequest, _OUTPUT, argument="country", completes_subject=True),
-    "search": CommandLine(
-        commands.SearchRequest,
-        {
-            "--limit": Option("limit", "limit"),
-            "-n": Option("limit", "limit"),
-            "--kind": Option("kinds", "texts"),
-            "-k": Option("kinds", "texts"),
-            **_OUTPUT,
-        },
-        argument="query",
-        required=True,
-    ),
-    "show": CommandLine(commands.ShowRequest, _OUTPUT, argument="name", required=True, completes_subject=True),
-    "sources": CommandLine(commands.SourcesRequest, {**_FORMAT, "--sources": Option("sections")}),
-    "validate": CommandLine(commands.ValidateRequest, {}, argument="paths", many=True),
-}
+GLOBAL_COMMAND = spec.Command("dprkrel", "", "", spec.GLOBAL_OPTIONS)
 
 
 class Reading(Frozen):
     """A command line read up to its end: the global settings, the command, what was given."""
 
-    settings: commands.Settings
-    command: CommandLine
+    settings: spec.Settings
+    command: spec.Command
     fields: dict[str, object]
     arguments: tuple[str, ...]
 
 
-def parse(argv: list[str]) -> commands.Request | None:
+def parse(argv: list[str]) -> spec.Request | None:
     """The request a complete, valid command line makes; None to leave it to the Typer app."""
     reading = read(argv)
     if reading is None:
         return None
     command = reading.command
     fields = dict(reading.fields)
-    if command.argument is not None:
-        if command.many:
-            fields[command.argument] = reading.arguments
-        elif len(reading.arguments) > 1 or (command.required and not reading.arguments):
+    argument = command.argument
+    if argument is not None:
+        if argument.many:
+            fields[argument.field] = reading.arguments
+        elif len(reading.arguments) > 1 or (argument.required and not reading.arguments):
             return None  # Typer reports the extra or missing argument
         elif reading.arguments:
-            fields[command.argument] = reading.arguments[0]
+            fields[argument.field] = reading.arguments[0]
     elif reading.arguments:
         return None
     if fields.pop("json", False):
         fields["format"] = "json"
-    return command.request(reading.settings, **fields)
+    return spec.request(command.name, reading.settings, **fields)
 
 
 def read(argv: list[str]) -> Reading | None:
@@ -137,19 +73,19 @@ def read(argv: list[str]) -> Reading | None:
     position = 0
     global_fields: dict[str, object] = {}
     while position < len(argv) and argv[position].startswith("-"):
-        position = _read_option(argv, position, GLOBAL_OPTIONS, global_fields)
+        position = _read_option(argv, position, GLOBAL_COMMAND, global_fields)
         if position < 0:
             return None
-    if position == len(argv) or argv[position] not in COMMANDS:
+    if position == len(argv) or argv[position] not in spec.COMMANDS:
         return None
-    command = COMMANDS[argv[position]]
+    command = spec.COMMANDS[argv[position]]
     position += 1
     fields: dict[str, object] = {}
     arguments: list[str] = []
     while position < len(argv):
         token = argv[position]
         if token.startswith("-"):  # an option (a lone "-", an argument to click, is declined too)
-            position = _read_option(argv, position, command.options, fields)
+            position = _read_option(argv, position, command, fields)
             if position < 0:
                 return None
         else:
@@ -157,18 +93,19 @@ def read(argv: list[str]) -> Reading | None:
             position += 1
     data = global_fields.get("data", ())
     assert isinstance(data, tuple)
-    settings = commands.Settings(data=data, builtin=not global_fields.get("no_builtin", False))
+    settings = spec.Settings(data=data, builtin=not global_fields.get("no_builtin", False))
     return Reading(settings, command, fields, tuple(arguments))
 
 
-def _read_option(argv: list[str], position: int, options: dict[str, Option], fields: dict[str, object]) -> int:
+def _read_option(argv: list[str], position: int, command: spec.Command, fields: dict[str, object]) -> int:
     """Read the option at `position` into `fields`; the position after it, or -1 to decline."""
     name, equals, attached = argv[position].partition("=")
-    option = options.get(name)
-    if option is None or (equals and (option.value == "flag" or not name.startswith("--"))):
+    option = command.option(name)
+    flag = option is not None and option.value in ("flag", "json")
+    if option is None or (equals and (flag or not name.startswith("--"))):
         return -1
-    if option.value == "flag":
-        fields[option.field] = True
+    if flag:
+        fields["json" if option.value == "json" else option.field] = True
         return position + 1
     if equals:
         text, position = attached, position + 1
@@ -177,14 +114,14 @@ def _read_option(argv: list[str], position: int, options: dict[str, Option], fie
     else:
         return -1  # the value is missing
     value: object
-    if option.value == "texts":
+    if option.value in ("texts", "paths"):
         previous = fields.get(option.field, ())
         assert isinstance(previous, tuple)
         value = (*previous, text)
     elif option.value == "format":
         # Only the plain spellings: click compares case-folded text, which for other scripts
         # is not the same as lower case.
-        if not (text.isascii() and text.lower() in FORMATS):
+        if not (text.isascii() and text.lower() in spec.FORMATS):
             return -1
         value = text.lower()
     elif option.value == "limit":
@@ -192,7 +129,7 @@ def _read_option(argv: list[str], position: int, options: dict[str, Option], fie
         if not (text.isascii() and text.isdigit()):
             return -1
         value = int(text)
-        if not commands.MIN_LIMIT <= value <= commands.MAX_LIMIT:
+        if not MIN_LIMIT <= value <= MAX_LIMIT:
             return -1
     else:
         value = text
@@ -243,7 +180,9 @@ def complete(environ: Mapping[str, str]) -> Reply | None:
     settings = _subject_completion(args, incomplete)
     if settings is None:
         return None
-    values = commands.subject_candidates(settings, incomplete)
+    from dprkrel.cli.run import subject_candidates
+
+    values = subject_candidates(settings, incomplete)
     return _reply(shell, values, environ.get("_TYPER_COMPLETE_FISH_ACTION", ""))
 
 
@@ -258,12 +197,13 @@ def _split(line: str | None) -> list[str] | None:
     return line.split()
 
 
-def _subject_completion(args: list[str], incomplete: str) -> commands.Settings | None:
+def _subject_completion(args: list[str], incomplete: str) -> spec.Settings | None:
     """The settings for completing a subject, when `incomplete` is one; else None."""
     if incomplete.startswith("-") or "--" in args:
         return None
     reading = read(args)
-    if reading is None or reading.arguments or not reading.command.completes_subject:
+    argument = None if reading is None else reading.command.argument
+    if reading is None or reading.arguments or argument is None or not argument.completes_subject:
         return None
     return reading.settings
 

@@ -11,12 +11,14 @@ import contextlib
 import io
 
 from dprkrel.core.frozen import replace
-from dprkrel.output.views import Answer, ChartView, OutputFormat
+from dprkrel.output.views import Answer, OutputFormat
 
 # Start-up: typing costs some 14 ms, and is for type checkers only.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import NoReturn, TextIO
+
+    from dprkrel.core.results import Chart
 
 __all__ = ["render", "stream_is_ascii"]
 
@@ -114,7 +116,7 @@ def _write_whole(text: str, stream: TextIO) -> None:
     stream.write(text)
 
 
-def _fit_chart(chart: ChartView, encoding: str | None, errors: str | None) -> ChartView:
+def _fit_chart(chart: Chart, encoding: str | None, errors: str | None) -> Chart:
     """The chart's texts fit for the output's encoding, before its layout is worked out."""
     from dprkrel.output.text import for_encoding, visible
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from dprkrel.core.dates import PartialDate
 from dprkrel.core.frozen import Frozen
+from dprkrel.core.results import Bar, Chart
 from dprkrel.output.text import cell_width, fit_cells, pad_cells, visible, wrap_cells
-from dprkrel.output.views import Bar, ChartView
 
 DEFAULT_WIDTH = 80
 LABEL_COLUMN = 24
@@ -80,7 +80,7 @@ class Axis(Frozen):
         return years or [self.first_year]
 
 
-def _dates(chart: ChartView) -> list[PartialDate]:
+def _dates(chart: Chart) -> list[PartialDate]:
     dates = [mark.date for mark in chart.marks]
     for bar in chart.bars:
         dates.append(bar.start)
@@ -89,7 +89,7 @@ def _dates(chart: ChartView) -> list[PartialDate]:
     return dates
 
 
-def make_axis(chart: ChartView, width: int = DEFAULT_WIDTH) -> Axis:
+def make_axis(chart: Chart, width: int = DEFAULT_WIDTH) -> Axis:
     """The axis for `chart` drawn `width` columns wide."""
     dates = _dates(chart)
     first_year = min((date.year for date in dates), default=chart.as_of.year)
@@ -148,7 +148,7 @@ def _bar_line(bar: Bar, as_of: PartialDate, axis: Axis, glyphs: Glyphs) -> str:
     return (_label(bar.label, axis, glyphs) + "".join(cells)).rstrip()
 
 
-def _events_line(chart: ChartView, axis: Axis, glyphs: Glyphs) -> str:
+def _events_line(chart: Chart, axis: Axis, glyphs: Glyphs) -> str:
     counts = [0] * axis.plot_width
     for mark in chart.marks:
         counts[axis.start_column(mark.date) - axis.left] += 1
@@ -156,7 +156,7 @@ def _events_line(chart: ChartView, axis: Axis, glyphs: Glyphs) -> str:
     return (_label(EVENTS_LABEL, axis, glyphs) + "".join(cells)).rstrip()
 
 
-def _legend_lines(chart: ChartView, width: int, glyphs: Glyphs) -> list[str]:
+def _legend_lines(chart: Chart, width: int, glyphs: Glyphs) -> list[str]:
     marks = sorted(chart.marks, key=lambda mark: mark.date.sort_key())
     date_width = max((len(mark.date.human()) for mark in marks), default=0)
     lines: list[str] = []
@@ -174,7 +174,7 @@ def _legend_lines(chart: ChartView, width: int, glyphs: Glyphs) -> list[str]:
     return [line.rstrip() for line in lines]
 
 
-def _key_line(chart: ChartView, width: int, glyphs: Glyphs) -> str:
+def _key_line(chart: Chart, width: int, glyphs: Glyphs) -> str:
     parts = []
     if any(bar.end is None and bar.end_known for bar in chart.bars):
         parts.append(f"{glyphs.ongoing} ongoing as of {chart.as_of.human()}")
@@ -183,7 +183,7 @@ def _key_line(chart: ChartView, width: int, glyphs: Glyphs) -> str:
     return fit_cells("   ".join(parts), width, glyphs.ellipsis)
 
 
-def chart_lines(chart: ChartView, width: int = DEFAULT_WIDTH, *, ascii: bool = False) -> list[str]:
+def chart_lines(chart: Chart, width: int = DEFAULT_WIDTH, *, ascii: bool = False) -> list[str]:
     """The chart as lines of at most `width` cells, without line ends.
 
     `ascii` draws with ASCII characters only (the labels keep their own characters), for a

@@ -1,0 +1,171 @@
+"""Runs a request: the fact base opened, the core's answer rendered, an exit code returned.
+
+Both readers of the command line (`quick` and the Typer app) end here, so a command behaves
+the same whichever read it. The answer goes to `sys.stdout`, problems to `sys.stderr` as
+one line each.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from dprkrel.core.errors import EXIT_ERROR, EXIT_FOUND, EXIT_NOT_FOUND, DataError, DprkrelError, UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dprkrel.cli.spec import Request, Settings
+    from dprkrel.core.results import Result
+    from dprkrel.core.store import FactBase
+
+
+def execute(request: Request) -> int:
+    """Run the request: the answer on stdout, each problem as a line on stderr; the exit code.
+
+    Every line is passed through `visible`: problems quote fact files and queries, and a
+    control character in them must not reach the terminal raw, nor break the one-line form.
+    """
+    from dprkrel.core.commands import SubjectNotFound
+    from dprkrel.output.text import visible
+
+    fmt = "table"
+    try:
+        if request.command == "validate":
+            return _validate(request)
+        fmt = str(request["format"])
+        result = _answer(request)
+    except SubjectNotFound as error:
+        if fmt == "json":
+            _write(error.result, fmt)
+        say(visible(str(error)))
+        return error.exit_code
+    except DataError as error:
+        for problem in error.problems:
+            say(visible(str(problem)), prefix="")
+        say(visible(str(error)))
+        return error.exit_code
+    except DprkrelError as error:
+        say(visible(str(error)))
+        return error.exit_code
+    for item in result.warnings:
+        if item["type"] == "ambiguous":
+            say(visible(str(item["message"])))
+    try:
+        return _emit(result, request)
+    except UnicodeEncodeError as error:
+        # The renderers check before writing: nothing was printed. Names in Korean, accents,
+        # or a dash cannot be shown in the output's encoding (PYTHONIOENCODING=ascii, say).
+        bad = error.object[error.start : error.start + 1]
+        code = f" (U+{ord(bad):04X})" if bad else ""
+        say(
+            f"the output's encoding ({error.encoding}) cannot show {bad!a}{code}; "
+            "use --json, or a UTF-8 locale (PYTHONIOENCODING=utf-8)"
+        )
+        return EXIT_ERROR
+
+
+def say(message: str, *, prefix: str = "dprkrel: ") -> None:
+    """One line on stderr."""
+    print(prefix + message, file=sys.stderr, flush=True)
+
+
+def subject_candidates(settings: Settings, incomplete: str) -> list[str]:
+    """Names, aliases and codes starting with what was typed, for the shell's Tab key.
+
+    Completion must never fail loudly: with bad data or no fact base it offers nothing.
+    """
+    from dprkrel.core.subjects import complete, normalise
+
+    try:
+        candidates = complete(_open(settings), incomplete)
+    except DprkrelError:
+        return []
+    # The shell keeps only words that begin with what was typed, letter for letter, while
+    # subjects match regardless of case and accents: "ma" offers "Madrid" as "madrid".
+    offered = []
+    for candidate in candidates:
+        typed_case = incomplete + candidate[len(incomplete) :]
+        if candidate.startswith(incomplete):
+            offered.append(candidate)
+        elif normalise(typed_case) == normalise(candidate):
+            offered.append(typed_case)
+    return offered
+
+
+def _answer(request: Request) -> Result:
+    """The core's result for the request: each field of the request that is not about the
+    output is a keyword of the command's core function, under the same name."""
+    from dprkrel.core import commands
+
+    base = _open(request.settings)
+    given = {name: value for name, value in request.items() if name not in _OUTPUT_FIELDS}
+    if request.command == "timeline":
+        given["chart"] = bool(given["chart"]) and request["format"] == "table"
+    function = getattr(commands, _CORE_FUNCTIONS.get(request.command, request.command))
+    result: Result = function(base, **given)
+    return result
+
+
+# Request fields that say how to show the answer, not what to answer.
+_OUTPUT_FIELDS = frozenset({"format", "sources"})
+# Where a command's core function has a name of its own.
+_CORE_FUNCTIONS = {"embassy": "missions"}
+
+
+def _validate(request: Request) -> int:
+    from dprkrel.core.commands import validate
+
+    paths = request["paths"]
+    assert isinstance(paths, tuple)
+    files = request.settings.fact_paths(paths)
+    if not files:
+        raise UsageError("nothing to validate: --no-builtin was given without fact files")
+    found = validate(files)
+    counts = ", ".join(f"{count} {_plural(kind, count)}" for kind, count in found.counts.items())
+    print(f"valid: {counts} in {len(found.files)} {_plural('file', len(found.files))}")
+    return EXIT_FOUND
+
+
+def _open(settings: Settings) -> FactBase:
+    from dprkrel.core.reading import load
+
+    files = settings.fact_paths()
+    if not files:
+        raise UsageError("no fact files: --no-builtin was given without --data")
+    return load(files)
+
+
+def _emit(result: Result, request: Request) -> int:
+    """Print the result (with its chart, when one was made); when it holds nothing, say so on
+    stderr and return EXIT_NOT_FOUND."""
+    from dprkrel.output.text import visible
+
+    fmt = str(request["format"])
+    if result.found or fmt == "json":
+        _write(result, fmt, with_sources=bool(request["sources"]))
+    if not result.found:
+        say(visible(result.nothing))
+        return EXIT_NOT_FOUND
+    return EXIT_FOUND
+
+
+def _write(result: Result, fmt: str, *, with_sources: bool = False) -> None:
+    from dprkrel.output.views import OutputFormat
+
+    output = OutputFormat(fmt)
+    if output is OutputFormat.JSON:
+        from dprkrel.output.json_out import write_json
+
+        write_json(result.to_json(), sys.stdout)
+        return
+    from dprkrel.output import render
+    from dprkrel.output.layout import answer
+
+    chart = result.chart is not None and result.found
+    render(answer(result, with_sources=with_sources, chart=chart), output, sys.stdout, chart=chart)
+
+
+def _plural(noun: str, count: int) -> str:
+    if count == 1:
+        return noun
+    irregular = {"entity": "entities", "advisory": "advisories", "policy": "policies", "aid": "aid"}
+    return irregular.get(noun, noun + "s")

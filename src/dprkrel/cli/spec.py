@@ -1,0 +1,238 @@
+"""Every command and option of the command line, declared once.
+
+The quick reader (`quick`), the Typer app (`app`) and the requests they build are all made
+from the tables here: adding an option to a command is one `Option` in its `Command`, and a
+keyword of the same name on the core function that answers it (see CONTRIBUTING.md).
+"""
+
+from __future__ import annotations
+
+import os
+
+from dprkrel.core.frozen import Frozen
+from dprkrel.output.views import OutputFormat
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+DATA_ENV = "DPRKREL_DATA"
+
+
+class Option(Frozen):
+    """One option: its spellings, the request field it fills, and how its value is read.
+
+    `value` is one of: "flag" (no value), "json" (a flag that means `--format json`),
+    "text", "texts" (repeatable), "paths" (repeatable fact files), "format" (an output
+    format) or "limit" (a whole number from MIN_LIMIT to MAX_LIMIT).
+    """
+
+    names: tuple[str, ...]
+    field: str
+    value: str = "flag"
+    help: str = ""
+    metavar: str | None = None
+
+
+class Argument(Frozen):
+    """A command's argument: the request field it fills, and how it is read."""
+
+    field: str
+    help: str
+    required: bool = False
+    many: bool = False  # any number of values ("paths")
+    completes_subject: bool = False  # the shell's Tab key offers subjects
+
+
+class Command(Frozen):
+    """One command: its help (first line, more lines, example), argument and options."""
+
+    name: str
+    summary: str
+    example: str
+    options: tuple[Option, ...]
+    argument: Argument | None = None
+    details: str = ""
+
+    def help(self) -> str:
+        parts = [self.summary, *([self.details] if self.details else []), f"Example: {self.example}"]
+        return "\n\n".join(parts)
+
+    def option(self, name: str) -> Option | None:
+        """The option spelled `name` ("--since", "-c"), if the command has one."""
+        for option in self.options:
+            if name in option.names:
+                return option
+        return None
+
+    def defaults(self) -> dict[str, object]:
+        """Each field of the command's request with the value it has when not given."""
+        values: dict[str, object] = {}
+        if self.argument is not None:
+            values[self.argument.field] = () if self.argument.many else None
+        for option in self.options:
+            if option.value != "json":
+                values[option.field] = DEFAULTS[option.value]
+        return values
+
+
+# What an option holds when it is not given, by the kind of value it takes.
+DEFAULTS: dict[str, object] = {
+    "flag": False,
+    "text": None,
+    "texts": (),
+    "paths": (),
+    "format": "table",
+    "limit": 10,
+}
+
+# The output formats as the command line spells them: the renderers' own list.
+FORMATS = tuple(output.value for output in OutputFormat)
+
+EVENT_CATEGORIES_HELP = (
+    "Only events of this category (repeatable): diplomatic_relations, diplomatic_mission, visit, "
+    "expulsion, incident, legal, aid, disaster, private_diplomacy, security, sanctions, human_rights, "
+    "multilateral."
+)
+
+_FORMAT = Option(("--format", "-f"), "format", "format", "Output format.")
+_JSON = Option(("--json",), "format", "json", "Short for --format json.")
+_SOURCES = Option(("--sources",), "sources", help="Add a column with each row's source and section.")
+_AS_OF = Option(
+    ("--as-of",), "as_of", "text", "The date to answer for: YYYY, YYYY-MM or YYYY-MM-DD (default: today).", "DATE"
+)
+_OUTPUT = (_FORMAT, _JSON, _SOURCES)
+
+GLOBAL_OPTIONS: tuple[Option, ...] = (
+    Option(
+        ("--data",),
+        "data",
+        "paths",
+        f"Add a fact file to the shipped base (repeatable). {DATA_ENV} adds files too, separated by '{os.pathsep}'.",
+        "PATH",
+    ),
+    Option(("--no-builtin",), "no_builtin", help="Leave the shipped fact base out; use only the files given."),
+)
+
+COMMANDS: dict[str, Command] = {
+    command.name: command
+    for command in (
+        Command(
+            "validate",
+            "Check the fact base strictly and report every problem with its file, line and column.",
+            "dprkrel validate my-facts.yaml",
+            (),
+            Argument("paths", "Fact files to check together with the shipped base (and --data).", many=True),
+            details="On success, prints one line with the number of records of each kind.",
+        ),
+        Command(
+            "timeline",
+            "The dated events, oldest first, at the precision the sources give.",
+            "dprkrel timeline spain --since 2013",
+            (
+                Option(("--since",), "since", "text", "Only events from this date on (YYYY[-MM[-DD]]).", "DATE"),
+                Option(("--until",), "until", "text", "Only events up to this date (YYYY[-MM[-DD]]).", "DATE"),
+                Option(("--category", "-c"), "categories", "texts", EVENT_CATEGORIES_HELP),
+                _AS_OF,
+                Option(("--chart",), "chart", help="Draw the history as a chart above the table."),
+                *_OUTPUT,
+            ),
+            Argument("subject", "A country, organisation, city or person.", completes_subject=True),
+        ),
+        Command(
+            "embassy",
+            "Diplomatic missions that concern a place, with their status on a date.",
+            "dprkrel embassy madrid --as-of 2015",
+            (_AS_OF, *_OUTPUT),
+            Argument("subject", "A city, country or organisation.", completes_subject=True),
+            details="Shows who sends each mission, when it opened and closed, whether it does consular work,\n"
+            "which countries it is accredited to, and who acts for whom.",
+        ),
+        Command(
+            "advisory",
+            "The travel advice a government gives its citizens about North Korea.",
+            "dprkrel advisory spain",
+            _OUTPUT,
+            Argument("country", "The country giving the advice, or the one it is about.", completes_subject=True),
+        ),
+        Command(
+            "search",
+            "Search every record, best match first, with its kind, score and a one-line summary.",
+            'dprkrel search "ambassador expelled"',
+            (
+                Option(("--limit", "-n"), "limit", "limit", "Show at most this many results."),
+                Option(("--kind", "-k"), "kinds", "texts", "Only records of this kind (repeatable): event, mission, …"),
+                *_OUTPUT,
+            ),
+            Argument("query", "Words to look for; typos and word forms are forgiven.", required=True),
+        ),
+        Command(
+            "show",
+            "The profile of an entity: its names in every script, roles, and every record about it.",
+            'dprkrel show "Cao de Benós"',
+            _OUTPUT,
+            Argument("name", "A person, country, organisation or city.", required=True, completes_subject=True),
+        ),
+        Command(
+            "sources",
+            "The source documents, with publisher, address, date and how many records cite each.",
+            "dprkrel sources --json",
+            (
+                _FORMAT,
+                _JSON,
+                Option(("--sources",), "sources", help="Add a column with the sections records may cite."),
+            ),
+        ),
+    )
+}
+
+
+class Settings(Frozen):
+    """The global options: which fact files to read."""
+
+    data: tuple[str, ...] = ()
+    builtin: bool = True
+
+    def fact_paths(self, extra: tuple[str, ...] = ()) -> list[str]:
+        """The fact files to load: the shipped base, then DPRKREL_DATA, then --data, then extra."""
+        from dprkrel.core.paths import builtin_fact_path
+
+        paths = [builtin_fact_path()] if self.builtin else []
+        paths += [part for part in os.environ.get(DATA_ENV, "").split(os.pathsep) if part]
+        paths += self.data
+        paths += extra
+        return paths
+
+
+class Request(Frozen):
+    """A command with its arguments as given (dates still text): what `run.execute` runs.
+
+    `values` holds every field of the command's options and argument, in the order of
+    `Command.defaults`, so two requests for the same command line compare equal.
+    """
+
+    command: str
+    settings: Settings
+    values: tuple[tuple[str, object], ...]
+
+    def __getitem__(self, field: str) -> object:
+        for name, value in self.values:
+            if name == field:
+                return value
+        raise KeyError(field)
+
+    def items(self) -> Iterator[tuple[str, object]]:
+        return iter(self.values)
+
+
+DEFAULT_SETTINGS = Settings()
+
+
+def request(command: str, settings: Settings = DEFAULT_SETTINGS, **given: object) -> Request:
+    """The request for `command` with the fields given and every other at its default."""
+    values = COMMANDS[command].defaults()
+    unknown = given.keys() - values.keys()
+    if unknown:
+        raise TypeError(f"the {command} command has no option {sorted(unknown)[0]!r}")
+    values.update(given)
+    return Request(command, settings, tuple(values.items()))

@@ -1,0 +1,311 @@
+"""One function per command: a question in, a complete `Result` out, nothing printed.
+
+These are what `dprkrel` (the package) offers as its Python API and what the command line
+runs. Dates may be given as text ("2013", "2013-10") or as `PartialDate`s; a date or an
+option that cannot be used raises `UsageError`, a subject that matches nothing
+`SubjectNotFound`; both are `DprkrelError`s.
+"""
+
+from __future__ import annotations
+
+from dprkrel.core.errors import EXIT_NOT_FOUND, DprkrelError, UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable, Sequence
+
+    from dprkrel.core import model
+    from dprkrel.core.dates import PartialDate
+    from dprkrel.core.results import Bar, Chart, Item, Result, Validation
+    from dprkrel.core.store import FactBase
+    from dprkrel.core.subjects import Match
+
+    DateLike = PartialDate | str | None
+
+# How many results `search` may be asked for.
+MIN_LIMIT, MAX_LIMIT = 1, 1000
+
+
+class SubjectNotFound(DprkrelError):
+    """No subject matches the query; `result` is the command's empty result, with the
+    nearest subjects as its suggestions."""
+
+    exit_code = EXIT_NOT_FOUND
+
+    def __init__(self, message: str, result: Result) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+def timeline(
+    base: FactBase,
+    subject: str | None = None,
+    *,
+    since: DateLike = None,
+    until: DateLike = None,
+    categories: Collection[str] = (),
+    as_of: DateLike = None,
+    chart: bool = False,
+) -> Result:
+    """The dated events of a subject (every event without one), oldest first.
+
+    `as_of` keeps the events known by that date; `chart` adds the subject's history for the chart.
+    """
+    from dprkrel.core import queries
+    from dprkrel.core.results import record_warnings
+
+    since_date = _date("--since", since)
+    until_date = _date("--until", until)
+    as_of_date = _date("--as-of", as_of)
+    wanted = [item.strip().lower().replace(" ", "_") for item in categories]
+    if wanted:
+        from dprkrel.core.schema import EVENT_CATEGORIES
+
+        unknown = [item for item in wanted if item not in EVENT_CATEGORIES]
+        if unknown:
+            raise UsageError(f"unknown category '{unknown[0]}'; choose from {', '.join(EVENT_CATEGORIES)}")
+    matched, scope, warnings = _subject(base, "timeline", subject, as_of_date)
+    events = queries.timeline(
+        base, scope=scope, since=since_date, until=until_date, categories=wanted, as_of=as_of_date
+    )
+    items = _items(base, events)
+    warnings += record_warnings(items, None)
+    title = f"Timeline: {matched[0].name}" if matched else "Timeline"
+    drawing = _chart(base, title, events, scope, as_of_date or queries.today()) if chart else None
+    who = f" for {matched[0].name}" if matched else ""
+    asked = ("timeline", subject, matched, as_of_date)
+    return _result(base, asked, events, items, warnings, f"no events{who} match these options", title, chart=drawing)
+
+
+def missions(base: FactBase, subject: str | None = None, *, as_of: DateLike = None) -> Result:
+    """The missions concerning a city, country or organisation, with their status on `as_of`
+    (default today): what `dprkrel embassy` shows."""
+    from dprkrel.core import queries
+    from dprkrel.core.results import record_warnings, warning
+
+    as_of_date = _date("--as-of", as_of) or queries.today()
+    matched, scope, warnings = _subject(base, "embassy", subject, as_of_date)
+    found = queries.missions_concerning(base, scope)
+    items = []
+    reasons = []
+    for mission, item in zip(found, _items(base, found), strict=True):
+        status = queries.mission_status(mission, as_of_date, queries.known_open_from(base, mission))
+        items.append(_with(item, status=status))
+        if status.reason:
+            reasons.append(warning("status", f"{mission.id}: {status.reason}", mission.id))
+    warnings += reasons + record_warnings(items, as_of_date)
+    title = f"Missions: {matched[0].name}" if matched else "Missions"
+    who = f" concern {matched[0].name}" if matched else " are in the fact base"
+    title += f" (status as of {as_of_date.human()})"
+    asked = ("embassy", subject, matched, as_of_date)
+    return _result(base, asked, found, tuple(items), warnings, f"no missions{who}", title)
+
+
+def advisory(base: FactBase, country: str | None = None) -> Result:
+    """The travel advice a government gives its citizens about North Korea; with a country,
+    the advice it gives or that is about it."""
+    from dprkrel.core import queries
+    from dprkrel.core.results import record_warnings
+
+    as_of_date = queries.today()  # stated facts are marked when their source is older than this
+    matched, scope, warnings = _subject(base, "advisory", country, as_of_date)
+    found = queries.advisories_for(base, scope)
+    items = _items(base, found)
+    warnings += record_warnings(items, as_of_date)
+    who = f" from or about {matched[0].name}" if matched else ""
+    title = f"Travel advice: {matched[0].name}" if matched else "Travel advice"
+    asked = ("advisory", country, matched, as_of_date)
+    return _result(base, asked, found, items, warnings, f"no travel advice{who} in the fact base", title)
+
+
+def search(base: FactBase, query: str, *, limit: int = 10, kinds: Collection[str] = ()) -> Result:
+    """Every record matching the words, best first, at most `limit` of them."""
+    from dprkrel.core import model
+    from dprkrel.core import search as ranking
+    from dprkrel.core.results import record_warnings
+
+    if not MIN_LIMIT <= limit <= MAX_LIMIT:
+        raise UsageError(f"the limit must be from {MIN_LIMIT} to {MAX_LIMIT}, not {limit}")
+    wanted = [item.strip().lower() for item in kinds]
+    known = [record_type.KIND for record_type in model.RECORD_TYPES]
+    unknown = [item for item in wanted if item not in known]
+    if unknown:
+        raise UsageError(f"unknown kind '{unknown[0]}'; choose from {', '.join(known)}")
+    hits = ranking.search(base, query, limit=limit, kinds=wanted)
+    records = [hit.record for hit in hits]
+    items = tuple(_with(item, score=hit.score) for item, hit in zip(_items(base, records), hits, strict=True))
+    warnings = record_warnings(items, None)
+    return _result(
+        base, ("search", query, (), None), records, items, warnings, f"nothing matches '{query}'", f"Search: {query}"
+    )
+
+
+def show(base: FactBase, name: str) -> Result:
+    """The profile of an entity: its first item is the entity, the others every record that
+    names it, by kind in schema order, then by date."""
+    from dprkrel.core import model, queries
+    from dprkrel.core.results import record_warnings
+
+    matched, _scope, warnings = _subject(base, "show", name, None)
+    entity = base.by_id[matched[0].id]
+    assert isinstance(entity, model.Entity)
+    related = queries.related_records(base, entity.id)
+    records = [entity, *related]
+    items = _items(base, records)
+    # The table notes the entity's and its records' conflicts too; the JSON has them in each.
+    notes = [*warnings, *record_warnings(items, None)]
+    asked = ("show", name, matched, None)
+    return _result(base, asked, records, items, warnings, f"nothing about '{name}'", f"Profile: {entity.name}", notes)
+
+
+def sources(base: FactBase) -> Result:
+    """The source documents, with how many records cite each."""
+    from dprkrel.core import model
+    from dprkrel.core.results import Result
+
+    counts = base.citation_counts()
+    found = base.of_type(model.Source)
+    items = tuple(_with(item, cited_by=counts.get(item.record.id, 0)) for item in _items(base, found))
+    return Result("sources", None, (), None, items, {}, nothing="no sources in the fact base", title="Sources")
+
+
+def validate(paths: Sequence[str]) -> Validation:
+    """Read and check the fact files together; raises DataError listing every problem."""
+    from dprkrel.core.reading import load
+    from dprkrel.core.results import Validation
+
+    if not paths:
+        raise UsageError("nothing to validate: --no-builtin was given without fact files")
+    base = load(paths)
+    return Validation(tuple(str(path) for path in paths), base.counts())
+
+
+# -- shared steps ------------------------------------------------------------------------------
+
+
+def _result(
+    base: FactBase,
+    asked: tuple[str, str | None, tuple[Match, ...], PartialDate | None],
+    records: Sequence[model.Record],
+    items: tuple[Item, ...],
+    warnings: list[dict[str, object]],
+    nothing: str,
+    title: str,
+    notes: list[dict[str, object]] | None = None,
+    chart: Chart | None = None,
+) -> Result:
+    """The result of a command: `asked` is (command, query, matched subjects, as-of date)."""
+    from dprkrel.core.results import Result
+
+    command, query, matched, as_of = asked
+    shown = tuple(warnings if notes is None else notes)
+    return Result(
+        command, query, matched, as_of, items, _names(base, records), tuple(warnings), (), nothing, shown, chart, title
+    )
+
+
+def _date(name: str, value: DateLike) -> PartialDate | None:
+    from dprkrel.core.dates import DateFormatError, PartialDate
+
+    if value is None or isinstance(value, PartialDate):
+        return value
+    try:
+        return PartialDate.parse(value.strip())
+    except DateFormatError as error:
+        raise UsageError(f"{name}: {error}") from None
+
+
+def _subject(
+    base: FactBase, command: str, query: str | None, as_of: PartialDate | None
+) -> tuple[tuple[Match, ...], frozenset[str] | None, list[dict[str, object]]]:
+    """What a subject argument resolved to: the match, the ids in its scope, and a warning
+    when it could mean others too. Raises NoMatch, carrying the empty result for JSON."""
+    from dprkrel.core import queries
+    from dprkrel.core.results import Result, warning
+    from dprkrel.core.subjects import NoMatch, resolve
+
+    if query is None:
+        return (), None, []
+    try:
+        resolution = resolve(base, query)
+    except NoMatch as error:
+        empty = Result(command, query, (), as_of, (), {}, suggestions=error.suggestions)
+        raise SubjectNotFound(str(error), empty) from None
+    best = resolution.best
+    warnings = []
+    if resolution.alternatives:
+        others = ", ".join(f"{match.name} ({match.id})" for match in resolution.alternatives)
+        message = f"'{query}' matched {best.name} ({best.id}); it could also mean: {others}"
+        warnings.append(warning("ambiguous", message, best.id))
+    return (best,), queries.subject_scope(base, best.id), warnings
+
+
+def _items(base: FactBase, records: Iterable[model.Record]) -> tuple[Item, ...]:
+    from dprkrel.core import queries
+    from dprkrel.core.results import Item
+
+    return tuple(
+        Item(record, queries.stated_as_of(base, record), queries.record_summary(base, record)) for record in records
+    )
+
+
+def _with(item: Item, **changes: object) -> Item:
+    from dprkrel.core.frozen import replace
+
+    return replace(item, **changes)
+
+
+def _names(base: FactBase, records: Iterable[model.Record]) -> dict[str, str]:
+    from dprkrel.core import model, queries
+
+    names = {}
+    for record in records:
+        for entity_id in model.mentioned_ids(record):
+            names[entity_id] = queries.display_name(base, entity_id)
+    return names
+
+
+def _chart(
+    base: FactBase, title: str, events: list[model.Event], scope: frozenset[str] | None, as_of: PartialDate
+) -> Chart:
+    """Events as marks; relations, missions and accreditations as bars, all as known on `as_of`."""
+    from dprkrel.core import model, queries
+    from dprkrel.core.results import Bar, Chart, Mark
+
+    marks = tuple(Mark(event.summary, queries.event_date(event)) for event in events)
+    periods: list[Bar] = []
+    for event in events:
+        if event.opens_period:
+            periods.append(Bar(event.opens_period, queries.event_date(event), None))
+    for mission in queries.missions_concerning(base, scope):
+        opened = model.earliest(mission.opened)
+        closed = model.earliest(mission.closed)
+        # Short labels, so the chart's label column does not cut them: "Madrid embassy".
+        place = queries.display_name(base, mission.city)
+        label = f"{place} {mission.mission_kind.replace('_', ' ')}" if place else mission.name
+        if opened is not None:
+            disputed = " *" if len({claim.value for claim in mission.opened}) > 1 else ""
+            known = closed is not None or mission.present_tense
+            periods.append(Bar(label + disputed, opened, closed, end_known=known))
+        for accreditation in mission.accredited_to:
+            if accreditation.since is not None:
+                country = queries.display_name(base, accreditation.country)
+                known = accreditation.until is not None or mission.present_tense
+                periods.append(
+                    Bar(f"{place or mission.name} → {country}", accreditation.since, accreditation.until, known)
+                )
+    return Chart(title, as_of, marks, tuple(_clipped(periods, as_of)))
+
+
+def _clipped(periods: list[Bar], as_of: PartialDate) -> list[Bar]:
+    """The bars as they stood on `as_of`: later periods left out, later ends not yet known."""
+    from dprkrel.core.results import Bar
+
+    clipped = []
+    for period in periods:
+        if period.start.first_day > as_of.last_day:
+            continue
+        if period.end is not None and period.end.first_day > as_of.last_day:
+            period = Bar(period.label, period.start, None)
+        clipped.append(period)
+    return clipped

@@ -1,0 +1,289 @@
+"""What each command answers: complete results, computed once, and their JSON.
+
+A result holds everything any view of it needs: the records with the dates, "as of" dates,
+statuses and one-line summaries the store alone could give, the display name of every
+entity they refer to, warnings and suggestions. The output layer formats a result without
+asking the fact base anything; `to_json()` is the JSON contract every `--json` prints.
+"""
+
+from __future__ import annotations
+
+from dprkrel.core import model
+from dprkrel.core.dates import PartialDate
+from dprkrel.core.frozen import Frozen, fields_of
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+    from typing import Any
+
+    from dprkrel.core.queries import MissionStatus
+    from dprkrel.core.subjects import Match
+
+    Json = dict[str, Any]
+
+SCHEMA_VERSION = 1
+
+
+class Item(Frozen):
+    """A record as a result shows it.
+
+    `stated_as_of` is the date of the newest source of a present-tense record (None when the
+    record is not in the present tense); `summary` is its one-line description.
+    """
+
+    record: model.Record
+    stated_as_of: PartialDate | None = None
+    summary: str = ""
+    status: MissionStatus | None = None  # a mission's status on the result's as-of date
+    score: float | None = None  # how well a search hit matches
+    cited_by: int = 0  # for a source: how many records cite it
+
+
+class Bar(Frozen):
+    """A period of a subject's history, such as a mission open from one date to another.
+
+    `end` None means still running as of the chart's date (or an unknown end); `end_known`
+    False means the end is unknown, not ongoing.
+    """
+
+    label: str
+    start: PartialDate
+    end: PartialDate | None
+    end_known: bool = True
+
+
+class Mark(Frozen):
+    """A dated event of a subject's history."""
+
+    label: str
+    date: PartialDate
+
+
+class Chart(Frozen):
+    """A subject's history as known on `as_of`, for the timeline chart: events as marks,
+    relations, missions and accreditations as bars."""
+
+    title: str
+    as_of: PartialDate
+    marks: tuple[Mark, ...]
+    bars: tuple[Bar, ...]
+
+
+class Result(Frozen):
+    """The answer to one command.
+
+    `names` gives the display name of every entity the items refer to; `nothing` is what to
+    say when there are no items. `notes` are the warnings a table shows under its rows.
+    """
+
+    command: str
+    query: str | None
+    matched: tuple[Match, ...]
+    as_of: PartialDate | None
+    items: tuple[Item, ...]
+    names: dict[str, str]
+    warnings: tuple[Json, ...] = ()
+    suggestions: tuple[Match, ...] = ()
+    nothing: str = ""
+    notes: tuple[Json, ...] = ()
+    chart: Chart | None = None  # the timeline's chart, when asked for
+    title: str = ""
+
+    @property
+    def found(self) -> bool:
+        return bool(self.items)
+
+    def name(self, entity_id: str | None) -> str:
+        """The display name of an entity the items refer to ("" for None)."""
+        if entity_id is None:
+            return ""
+        return self.names.get(entity_id, entity_id)
+
+    def to_json(self) -> Json:
+        """The one JSON object the command prints with --json."""
+        if self.command == "show" and self.items:
+            # One result: the entity's profile, with every other item as a related record.
+            results = [_profile_json(self, record_json(self.items[0]))]
+        else:
+            results = [_item_json(self, item) for item in self.items]
+        return envelope(
+            self.command,
+            query=self.query,
+            matched=self.matched,
+            as_of=self.as_of,
+            results=results,
+            warnings=list(self.warnings),
+            suggestions=[match_json(match) for match in self.suggestions],
+        )
+
+
+class Validation(Frozen):
+    """What `validate` found: the files read, and how many records of each kind they hold."""
+
+    files: tuple[str, ...]
+    counts: dict[str, int]
+
+    def to_json(self) -> Json:
+        return {"files": list(self.files), "counts": dict(self.counts)}
+
+
+# -- JSON --------------------------------------------------------------------------------------
+
+
+def match_json(match: Match) -> Json:
+    return {"id": match.id, "name": match.name, "kind": match.kind, "score": match.score}
+
+
+def envelope(
+    command: str,
+    *,
+    query: str | None,
+    matched: Sequence[Match] = (),
+    as_of: PartialDate | None,
+    results: list[Json],
+    warnings: list[Json] | None = None,
+    suggestions: list[Json] | None = None,
+) -> Json:
+    """The one JSON object every command prints."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "command": command,
+        "query": query,
+        "matched": [match_json(match) for match in matched],
+        "as_of": as_of.iso() if as_of else None,
+        "results": results,
+        "warnings": warnings or [],
+        "suggestions": suggestions or [],
+    }
+
+
+def _item_json(result: Result, item: Item) -> Json:
+    data = record_json(item)
+    match result.command:
+        case "embassy":
+            assert item.status is not None
+            data["status"] = item.status.status
+            data["status_reason"] = item.status.reason
+        case "search":
+            data["score"] = item.score
+            # A record with a summary of its own keeps it; the others get their description.
+            data.setdefault("summary", item.summary)
+        case "sources":
+            assert isinstance(item.record, model.Source)
+            data["stated_as_of"] = date_json(item.record.stated_as_of)
+            data["records"] = item.cited_by
+    return data
+
+
+def _profile_json(result: Result, data: Json) -> Json:
+    roles = data.pop("roles")
+    return {
+        **{key: value for key, value in data.items() if key in ("id", "kind", "sources", "conflicts")},
+        "entity": data,
+        "roles": roles,
+        "related": [
+            {"id": item.record.id, "kind": item.record.kind, "summary": item.summary} for item in result.items[1:]
+        ],
+    }
+
+
+def date_json(date: PartialDate | None) -> Json | None:
+    return None if date is None else date.to_json()
+
+
+def citation_json(citation: model.Citation) -> Json:
+    return {"source": citation.source, "section": citation.section}
+
+
+def conflict_json(conflict: model.Conflict, record: model.Record) -> Json:
+    return {
+        "field": conflict.field,
+        "claims": [
+            {
+                "value": claim.value.to_json(),
+                **citation_json(claim.citation or record.sources[0]),
+                "note": claim.note,
+            }
+            for claim in conflict.claims
+        ],
+    }
+
+
+def _value_json(value: Any) -> Any:
+    if isinstance(value, PartialDate):
+        return value.to_json()
+    if isinstance(value, model.Citation):
+        return citation_json(value)
+    if isinstance(value, tuple):
+        if value and isinstance(value[0], model.DateClaim):
+            return date_json(model.earliest(value))
+        if value and isinstance(value[0], model.Name):
+            return {name.lang: name.text for name in value}
+        return [_value_json(item) for item in value]
+    if isinstance(value, Frozen):
+        return {name: _value_json(getattr(value, name)) for name, _default in fields_of(type(value))}
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def record_json(item: Item) -> Json:
+    """Every field of a record, with `id`, `kind`, `sources`, `conflicts` and `stated_as_of`.
+
+    A field the sources dispute holds its earliest claim; `conflicts` lists every claim.
+    """
+    record = item.record
+    data: Json = {"id": record.id, "kind": record.kind}
+    for name, _default in fields_of(type(record)):
+        if name in ("id", "origin"):
+            continue
+        value = getattr(record, name)
+        if name in record.CLAIM_FIELDS and not value:
+            data[name] = None
+        else:
+            data[name] = _value_json(value)
+    data["conflicts"] = [conflict_json(conflict, record) for conflict in record.conflicts]
+    data["stated_as_of"] = date_json(item.stated_as_of)
+    return data
+
+
+# -- warnings ----------------------------------------------------------------------------------
+
+
+def warning(kind: str, message: str, record_id: str | None = None) -> Json:
+    return {"type": kind, "message": message, "id": record_id}
+
+
+def record_warnings(items: Iterable[Item], as_of: PartialDate | None) -> list[Json]:
+    """Conflicts, and present-tense facts whose source is older than the as-of date."""
+    found = []
+    for item in items:
+        record = item.record
+        for conflict in record.conflicts:
+            found.append(warning("conflict", conflict_text(conflict, record), record.id))
+        stated = item.stated_as_of
+        if stated is not None and as_of is not None and as_of.first_day > stated.last_day:
+            message = f"{record.id}: stated as of {stated.human()} by its source; it may have changed since"
+            found.append(warning("stale", message, record.id))
+    return found
+
+
+def conflict_text(conflict: model.Conflict, record: model.Record) -> str:
+    claims = " vs ".join(
+        f"{claim.value.human()} ({cite(claim.citation or record.sources[0])})" for claim in conflict.claims
+    )
+    return f"{record.id}: sources disagree on '{conflict.field}': {claims}"
+
+
+def cite(citation: model.Citation) -> str:
+    return f"{citation.source}, {citation.section}"
+
+
+def names_of(records: Iterable[model.Record], lookup: Mapping[str, str]) -> dict[str, str]:
+    """The display names of the entities the records refer to, from `lookup` (id -> name)."""
+    names = {}
+    for record in records:
+        for entity_id in model.mentioned_ids(record):
+            names[entity_id] = lookup.get(entity_id, entity_id)
+    return names

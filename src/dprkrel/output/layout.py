@@ -1,0 +1,220 @@
+"""How each command's result is laid out for people: a table of text, and the chart.
+
+Everything here reads the result alone; names, dates, statuses and summaries were worked out
+by the core. The JSON is the result's own (`Result.to_json`), and the chart is drawn from
+the result's `Chart`.
+"""
+
+from __future__ import annotations
+
+from dprkrel.core import model
+from dprkrel.core.dates import PartialDate
+from dprkrel.core.results import cite
+from dprkrel.output.views import Answer, Column, TableView
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from dprkrel.core.queries import MissionStatus
+    from dprkrel.core.results import Result
+
+
+def answer(result: Result, *, with_sources: bool = False, chart: bool = False) -> Answer:
+    """The result as the renderers take it: its JSON, its table and (with `chart`) its chart."""
+    table = _LAYOUTS[result.command](result, with_sources)
+    return Answer(result.to_json(), table, result.chart if chart else None, found=result.found)
+
+
+def sources_cell(record: model.Record) -> str:
+    return "; ".join(cite(citation) for citation in dict.fromkeys(model.all_citations(record)))
+
+
+def _claims_cell(claims: tuple[model.DateClaim, ...]) -> str:
+    """A date for a table; disputed dates side by side and starred (the note under the
+    table gives each claim's source)."""
+    if not claims:
+        return "—"
+    values = sorted({claim.value for claim in claims}, key=PartialDate.sort_key)
+    if len(values) == 1:
+        return values[0].human()
+    return " / ".join(value.human() for value in values) + " *"
+
+
+def _table(
+    result: Result,
+    headers: Sequence[str | Column],
+    rows: list[list[str]],
+    with_sources: bool,
+    title: str | None = None,
+) -> TableView:
+    columns = [header if isinstance(header, Column) else Column(header) for header in headers]
+    if with_sources:
+        columns.append(Column("Sources"))
+        rows = [[*row, sources_cell(item.record)] for row, item in zip(rows, result.items, strict=True)]
+    return TableView(title or result.title, tuple(columns), tuple(tuple(row) for row in rows), _notes(result))
+
+
+def _fields_table(result: Result, header: str, rows: list[list[str]]) -> TableView:
+    """A table of (field, value) rows, such as a profile."""
+    columns = (Column("Field", wrap=False), Column(header))
+    return TableView(result.title, columns, tuple(map(tuple, rows)), _notes(result))
+
+
+def _notes(result: Result) -> tuple[str, ...]:
+    """Warnings as lines under a table; ambiguity is said on stderr already, not repeated."""
+    marks = {"conflict": "* conflict", "stale": "as of", "status": "status unknown"}
+    return tuple(f"{marks[item['type']]}: {item['message']}" for item in result.notes if item["type"] in marks)
+
+
+# -- each command's table ----------------------------------------------------------------------
+
+
+def _timeline(result: Result, with_sources: bool) -> TableView:
+    rows = []
+    for item in result.items:
+        event = item.record
+        assert isinstance(event, model.Event)
+        text = event.summary + (" (inferred)" if event.inferred else "")
+        rows.append([_claims_cell(event.date), event.category.replace("_", " "), text])
+    return _table(result, ("Date", "Category", "Event"), rows, with_sources)
+
+
+def _embassy(result: Result, with_sources: bool) -> TableView:
+    assert result.as_of is not None
+    rows = []
+    for item in result.items:
+        mission = item.record
+        assert isinstance(mission, model.Mission) and item.status is not None
+        rows.append(
+            [
+                f"{mission.name}\n{result.name(mission.sending)} → {result.name(mission.host)}",
+                _claims_cell(mission.opened),
+                _claims_cell(mission.closed),
+                _status_cell(item.status, item.stated_as_of, result.as_of),
+                {True: "yes", False: "no", None: "not stated"}[mission.consular_services],
+                _roles_cell(result, mission),
+            ]
+        )
+    headers = ("Mission (from → in)", "Opened", "Closed", "Status", "Consular", "Accredited / acts for")
+    return _table(result, headers, rows, with_sources)
+
+
+def _status_cell(status: MissionStatus, stated: PartialDate | None, as_of: PartialDate) -> str:
+    """The status word; 'open' known only from an older source says so (reasons go in the notes)."""
+    text = status.status.replace("_", " ")
+    if status.status == "open" and stated is not None and as_of.first_day > stated.last_day:
+        text += f" (as of {stated.human()})"
+    return text
+
+
+def _roles_cell(result: Result, mission: model.Mission) -> str:
+    parts = []
+    for item in mission.accredited_to:
+        since = f" since {item.since.human()}" if item.since else ""
+        parts.append(f"accredited to {result.name(item.country)}{since}")
+    for role in mission.acts_for:
+        parts.append(f"{role.role.replace('_', ' ')} for {result.name(role.on_behalf_of)}")
+    return "; ".join(parts) or "—"
+
+
+def _advisory(result: Result, with_sources: bool) -> TableView:
+    rows: list[list[str]] = []
+    for item in result.items:
+        advisory = item.record
+        assert isinstance(advisory, model.Advisory)
+        stated = item.stated_as_of
+        rows += [
+            ["Issued by", result.name(advisory.issuer)],
+            ["About", result.name(advisory.subject)],
+            ["Scope", advisory.scope],
+            ["Advice", "\n".join(f"- {line}" for line in advisory.advice)],
+            ["Why", advisory.reason or "—"],
+            ["Register with", advisory.registration or "—"],
+            ["Consular help", advisory.consular_help or "—"],
+            ["Stated as of", stated.human() if stated else "—"],
+        ]
+        if with_sources:
+            rows.append(["Sources", sources_cell(advisory)])
+    return _fields_table(result, "Advice", rows)
+
+
+def _search(result: Result, with_sources: bool) -> TableView:
+    rows = [
+        [item.record.kind, f"{item.score:.1f}", item.summary, item.record.id]
+        for item in result.items
+        if item.score is not None
+    ]
+    return _table(result, ("Kind", "Score", "Summary", "Id"), rows, with_sources)
+
+
+def _show(result: Result, with_sources: bool) -> TableView:
+    entity = result.items[0].record
+    assert isinstance(entity, model.Entity)
+    rows = [
+        ["Name", entity.name],
+        ["Kind", entity.entity_kind.replace("_", " ")],
+        ["Names", "\n".join(f"{name.lang}: {name.text}" for name in entity.names) or "—"],
+    ]
+    if entity.aliases:
+        rows.append(["Aliases", ", ".join(entity.aliases)])
+    if entity.codes:
+        rows.append(["Codes", ", ".join(entity.codes)])
+    for label, ref in (("Country", entity.country), ("Part of", entity.part_of)):
+        if ref:
+            rows.append([label, result.name(ref)])
+    if entity.description:
+        rows.append(["About", entity.description])
+    for role in entity.roles:
+        rows.append(["Role", _role_text(result, role)])
+    if entity.note:
+        rows.append(["Note", entity.note])
+    if with_sources:
+        rows.append(["Sources", sources_cell(entity)])
+    for item in result.items[1:]:
+        rows.append([item.record.kind.capitalize(), item.summary])
+    return _fields_table(result, "Value", rows)
+
+
+def _role_text(result: Result, role: model.Role) -> str:
+    text = role.title
+    if role.of:
+        text += f" ({result.name(role.of)})"
+    if role.since:
+        text += f", since {role.since.human()}"
+    if role.until:
+        text += f", until {role.until.human()}"
+    if role.inferred:
+        text += " (inferred)"
+    return text
+
+
+def _sources(result: Result, with_sections: bool) -> TableView:
+    rows = []
+    sources = []
+    for item in result.items:
+        source = item.record
+        assert isinstance(source, model.Source)
+        sources.append(source)
+        stated = source.stated_as_of.human() if source.stated_as_of else "—"
+        row = [source.id, source.title, source.publisher, stated, str(item.cited_by)]
+        if with_sections:
+            row.append("; ".join(source.sections) or "—")
+        rows.append(row)
+    headers = ["Id", "Title", "Publisher", "As of", "Records"] + (["Sections"] if with_sections else [])
+    # Addresses go under the table, each on a line of its own, so they are never wrapped
+    # inside a narrow cell and stay whole for copying.
+    notes = [f"{source.id}: {source.url}" for source in sources]
+    notes += [f"{source.id}: {source.date_note}" for source in sources if source.date_note]
+    return TableView("Sources", tuple(Column(h) for h in headers), tuple(map(tuple, rows)), tuple(notes))
+
+
+_LAYOUTS: dict[str, Any] = {
+    "timeline": _timeline,
+    "embassy": _embassy,
+    "advisory": _advisory,
+    "search": _search,
+    "show": _show,
+    "sources": _sources,
+}
