@@ -166,5 +166,5 @@ def test_version_prints_the_installed_version(repo_root: Path) -> None:
     # pyproject.toml takes the version from the package, so the two cannot drift apart.
     project = tomllib.loads((repo_root / "pyproject.toml").read_text(encoding="utf-8"))
     assert project["project"]["dynamic"] == ["version"]
-    assert project["tool"]["hatch"]["version"]["path"] == "src/dprkrel/__init__.py"
+    assert project["tool"]["hatch"]["version"]["path"] == "src/dprkrel/core/version.py"
     assert version("dprkrel") == dprkrel.__version__

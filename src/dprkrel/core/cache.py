@@ -16,7 +16,7 @@ import os
 import sqlite3
 import time
 
-from dprkrel import __version__
+from dprkrel.core.version import __version__
 from dprkrel.core import model
 from dprkrel.core.store import FORMAT, DamagedCache, FactBase, build
 

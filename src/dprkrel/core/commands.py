@@ -8,6 +8,8 @@ option that cannot be used raises `UsageError`, a subject that matches nothing
 
 from __future__ import annotations
 
+import os
+
 from dprkrel.core.errors import EXIT_NOT_FOUND, DprkrelError, UsageError
 
 TYPE_CHECKING = False
@@ -35,6 +37,19 @@ class SubjectNotFound(DprkrelError):
     def __init__(self, message: str, result: Result) -> None:
         super().__init__(message)
         self.result = result
+
+
+def open_base(*paths: str | os.PathLike[str], builtin: bool = True) -> FactBase:
+    """The fact base: the shipped one (unless `builtin` is False) merged with the fact files
+    given. Raises DataError listing every problem of the files."""
+    from dprkrel.core.paths import builtin_fact_path
+    from dprkrel.core.reading import load
+
+    files = [builtin_fact_path()] if builtin else []
+    files += [os.fspath(path) for path in paths]
+    if not files:
+        raise UsageError("no fact files: the shipped base was left out and no file was given")
+    return load(files)
 
 
 def timeline(
