@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dprkrel.core.loader import load
 from dprkrel.core.paths import builtin_fact_file
+from dprkrel.core.reading import load
 from dprkrel.core.store import FactBase
 
 TESTS_DIR = Path(__file__).resolve().parent

@@ -18,7 +18,7 @@ import pytest
 from dprkrel.core import loader, model
 from dprkrel.core.dates import PartialDate
 from dprkrel.core.errors import DataError, Problem
-from dprkrel.core.loader import load
+from dprkrel.core.reading import load
 from dprkrel.core.store import FactBase
 
 DATA = Path(__file__).resolve().parent / "data"

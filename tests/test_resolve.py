@@ -10,8 +10,8 @@ import pytest
 
 from dprkrel.core import model
 from dprkrel.core.errors import EXIT_NOT_FOUND, DprkrelError
-from dprkrel.core.loader import load
 from dprkrel.core.paths import builtin_fact_file
+from dprkrel.core.reading import load
 from dprkrel.core.store import FactBase
 from dprkrel.core.subjects import (
     ALTERNATIVE_MARGIN,

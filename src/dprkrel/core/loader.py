@@ -17,11 +17,7 @@ from typing import TYPE_CHECKING, Any
 from dprkrel.core import model, schema
 from dprkrel.core.dates import DateFormatError, PartialDate
 from dprkrel.core.errors import DataError, Problem
-from dprkrel.core.reading import MAX_FILE_BYTES, load, problem_order, read_text
-
-# `load` and `read_text` live in dprkrel.core.reading, the light module a warm start needs; they
-# are named here too, beside the checks they feed.
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_VALUES", "DataError", "load", "parse", "read_text"]
+from dprkrel.core.files import problem_order
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
