@@ -26,11 +26,6 @@ def problem_order(problem: Problem) -> tuple[str, int, int]:
     return (problem.file, problem.line or 0, problem.column or 0)
 
 
-def read_text(path: StrPath) -> str:
-    """The text of a fact file; raises DataError with one problem if it cannot be read."""
-    return decode(os.fspath(path), read_bytes(path))
-
-
 def read_bytes(path: StrPath) -> bytes:
     """The bytes of a fact file; raises DataError with one problem if it cannot be read.
 
