@@ -42,11 +42,6 @@ _COERCED_AS = {
     YAML + "merge": "a merge key",
     YAML + "value": "a value key",
 }
-_CITATION_FIELDS = {
-    "source": schema.Field("ref", required=True, ref_kinds=("source",)),
-    "section": schema.Field("text", required=True),
-}
-_CLAIM_FIELDS = {"value": schema.Field("date", required=True), **_CITATION_FIELDS, "note": schema.Field("text")}
 
 
 @dataclass(frozen=True)
@@ -284,7 +279,7 @@ class _Reader:
         return tuple(names)
 
     def citation(self, node: Node, what: str) -> model.Citation | None:
-        values = self.fields(node, what, _CITATION_FIELDS)
+        values = self.fields(node, what, schema.CITATION_FIELDS)
         if values is None:
             return None
         return self.cite(node, values)
@@ -322,7 +317,7 @@ class _Reader:
             return None
         claims = []
         for item in items:
-            values = self.fields(item, f"each claim of {what}", _CLAIM_FIELDS)
+            values = self.fields(item, f"each claim of {what}", schema.CLAIM_FIELDS)
             if values is not None:
                 claims.append(model.DateClaim(values["value"], self.cite(item, values), values.get("note")))
         return tuple(claims)
