@@ -1,7 +1,7 @@
 """Fact files as bytes and text: read within a size cap, decoded, or refused with one problem.
 
-Below both the loader (which checks the text) and the reading of a fact base (which opens
-it from the cache when it can); it imports neither.
+The reading of a fact base, the loader and the cache share these (and the order problems are
+reported in), so this module imports none of them.
 """
 
 from __future__ import annotations
