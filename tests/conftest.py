@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dprkrel.core.loader import load
-from dprkrel.core.paths import builtin_fact_file
+from dprkrel.core.paths import builtin_fact_path
+from dprkrel.core.reading import load
 from dprkrel.core.store import FactBase
 
 TESTS_DIR = Path(__file__).resolve().parent
@@ -40,7 +40,7 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def builtin_path() -> Path:
     """The shipped fact base, as the package finds it."""
-    return builtin_fact_file()
+    return Path(builtin_fact_path())
 
 
 @pytest.fixture(scope="session")

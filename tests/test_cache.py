@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from dprkrel.core import cache, loader, model
-from dprkrel.core.paths import builtin_fact_file
+from dprkrel.core.errors import DataError
+from dprkrel.core.paths import builtin_fact_path
+from dprkrel.core.reading import load
 from dprkrel.core.store import FactBase
 
 EXTRA = """\
@@ -73,9 +75,9 @@ def summary_of(base: FactBase) -> str:
 
 
 def test_an_unchanged_base_is_parsed_once(cache_home: Path, parses: list[tuple[str, ...]], tmp_path: Path) -> None:
-    files = [builtin_fact_file(), extra_file(tmp_path)]
-    first = loader.load(files)
-    second = loader.load(files)
+    files = [builtin_fact_path(), extra_file(tmp_path)]
+    first = load(files)
+    second = load(files)
     assert len(parses) == 1
     assert len(compiled(cache_home)) == 1
     assert first.counts() == second.counts()
@@ -90,9 +92,9 @@ def test_a_cache_directory_of_any_name_is_read_back(
     monkeypatch.chdir(tmp_path)
     directory = tmp_path / name
     monkeypatch.setenv("DPRKREL_CACHE_DIR", name if name == "relative" else str(directory))
-    files = [builtin_fact_file(), extra_file(tmp_path)]
-    loader.load(files)
-    assert summary_of(loader.load(files)) == "A visit."
+    files = [builtin_fact_path(), extra_file(tmp_path)]
+    load(files)
+    assert summary_of(load(files)) == "A visit."
     assert len(parses) == 1
     assert len(compiled(directory)) == 1
 
@@ -101,9 +103,9 @@ def test_a_changed_file_is_parsed_again_and_answers_change(
     cache_home: Path, parses: list[tuple[str, ...]], tmp_path: Path
 ) -> None:
     path = extra_file(tmp_path, "Before.")
-    assert summary_of(loader.load([builtin_fact_file(), path])) == "Before."
+    assert summary_of(load([builtin_fact_path(), path])) == "Before."
     extra_file(tmp_path, "After.")
-    assert summary_of(loader.load([builtin_fact_file(), path])) == "After."
+    assert summary_of(load([builtin_fact_path(), path])) == "After."
     assert len(parses) == 2
     # Different contents never share a compiled base.
     assert len(compiled(cache_home)) == 2
@@ -113,11 +115,11 @@ def test_a_file_changed_back_finds_its_compiled_base_again(
     cache_home: Path, parses: list[tuple[str, ...]], tmp_path: Path
 ) -> None:
     path = extra_file(tmp_path, "One.")
-    loader.load([builtin_fact_file(), path])
+    load([builtin_fact_path(), path])
     extra_file(tmp_path, "Two.")
-    loader.load([builtin_fact_file(), path])
+    load([builtin_fact_path(), path])
     extra_file(tmp_path, "One.")
-    assert summary_of(loader.load([builtin_fact_file(), path])) == "One."
+    assert summary_of(load([builtin_fact_path(), path])) == "One."
     assert len(parses) == 2
 
 
@@ -125,8 +127,8 @@ def test_bad_data_is_not_cached(cache_home: Path, tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("events: [{id: x}]\n", encoding="utf-8")
     for _ in range(2):
-        with pytest.raises(loader.DataError):
-            loader.load([path])
+        with pytest.raises(DataError):
+            load([path])
     assert compiled(cache_home) == []
 
 
@@ -141,41 +143,41 @@ def test_bad_data_is_not_cached(cache_home: Path, tmp_path: Path) -> None:
 def test_a_damaged_cache_file_is_ignored_and_rebuilt(
     cache_home: Path, parses: list[tuple[str, ...]], tmp_path: Path, damage: object
 ) -> None:
-    files = [builtin_fact_file(), extra_file(tmp_path)]
-    expected = loader.load(files).counts()
+    files = [builtin_fact_path(), extra_file(tmp_path)]
+    expected = load(files).counts()
     (path,) = compiled(cache_home)
     damage(path)  # type: ignore[operator]
-    base = loader.load(files)
+    base = load(files)
     assert base.counts() == expected
     assert summary_of(base) == "A visit."
     assert len(parses) == 2
     # The rebuilt file is whole again: the next run uses it.
-    loader.load(files)
+    load(files)
     assert len(parses) == 2
 
 
 def test_a_record_damaged_inside_a_valid_file_is_noticed(
     cache_home: Path, parses: list[tuple[str, ...]], tmp_path: Path
 ) -> None:
-    files = [builtin_fact_file(), extra_file(tmp_path, "Right.")]
-    loader.load(files)
+    files = [builtin_fact_path(), extra_file(tmp_path, "Right.")]
+    load(files)
     (path,) = compiled(cache_home)
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE records SET data = replace(data, 'Right.', 'Wrong.')")
     connection.close()
-    assert summary_of(loader.load(files)) == "Right."
+    assert summary_of(load(files)) == "Right."
     assert len(parses) == 2
 
 
 def test_a_cache_of_another_format_is_rebuilt(cache_home: Path, parses: list[tuple[str, ...]], tmp_path: Path) -> None:
-    files = [builtin_fact_file(), extra_file(tmp_path)]
-    loader.load(files)
+    files = [builtin_fact_path(), extra_file(tmp_path)]
+    load(files)
     (path,) = compiled(cache_home)
     with sqlite3.connect(path) as connection:
         text = json.dumps(0)
         connection.execute("UPDATE meta SET value = ?, crc = ? WHERE key = 'format'", (text, zlib_crc(text)))
     connection.close()
-    assert summary_of(loader.load(files)) == "A visit."
+    assert summary_of(load(files)) == "A visit."
     assert len(parses) == 2
 
 
@@ -188,10 +190,10 @@ def zlib_crc(text: str) -> int:
 def test_another_version_uses_another_file(
     cache_home: Path, parses: list[tuple[str, ...]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    files = [builtin_fact_file(), extra_file(tmp_path)]
-    loader.load(files)
+    files = [builtin_fact_path(), extra_file(tmp_path)]
+    load(files)
     monkeypatch.setattr(cache, "__version__", "9.9.9")
-    loader.load(files)
+    load(files)
     assert len(parses) == 2
     assert len(compiled(cache_home)) == 2
 
@@ -203,20 +205,20 @@ def test_without_a_writable_cache_everything_still_works(
     blocker.write_text("not a directory", encoding="utf-8")
     # A cache directory below a regular file can never be created, whoever runs the test.
     monkeypatch.setenv("DPRKREL_CACHE_DIR", str(blocker / "cache"))
-    files = [builtin_fact_file(), extra_file(tmp_path)]
-    first = loader.load(files)
-    second = loader.load(files)
+    files = [builtin_fact_path(), extra_file(tmp_path)]
+    first = load(files)
+    second = load(files)
     assert summary_of(second) == "A visit."
     assert first.counts() == second.counts()
     assert len(parses) == 2  # nothing could be kept, so each run compiles in memory
 
 
 def test_a_read_only_cache_file_is_still_read(cache_home: Path, parses: list[tuple[str, ...]], tmp_path: Path) -> None:
-    files = [builtin_fact_file(), extra_file(tmp_path)]
-    loader.load(files)
+    files = [builtin_fact_path(), extra_file(tmp_path)]
+    load(files)
     (path,) = compiled(cache_home)
     path.chmod(0o444)
-    assert summary_of(loader.load(files)) == "A visit."
+    assert summary_of(load(files)) == "A visit."
     assert len(parses) == 1
 
 
@@ -224,7 +226,7 @@ def test_old_compiled_bases_are_pruned(cache_home: Path, tmp_path: Path) -> None
     path = extra_file(tmp_path)
     for number in range(cache.KEEP + 3):
         extra_file(tmp_path, f"Version {number}.")
-        loader.load([builtin_fact_file(), path])
+        load([builtin_fact_path(), path])
     assert len(compiled(cache_home)) == cache.KEEP
     assert not list(cache_home.glob("*.tmp"))
 
@@ -278,22 +280,22 @@ def settle_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_settled_unchanged_file_is_not_even_read(
     cache_home: Path, tmp_path: Path, reads: list[str], settle_at_once: None
 ) -> None:
-    files = [builtin_fact_file(), extra_file(tmp_path)]
-    loader.load(files)
+    files = [builtin_fact_path(), extra_file(tmp_path)]
+    load(files)
     assert sorted(reads) == ["extra.yaml", "facts.yaml"]
     reads.clear()
-    assert summary_of(loader.load(files)) == "A visit."
+    assert summary_of(load(files)) == "A visit."
     assert reads == []
 
 
 def test_a_changed_file_is_read_again_even_when_its_size_is_the_same(
     cache_home: Path, tmp_path: Path, reads: list[str], settle_at_once: None
 ) -> None:
-    files = [builtin_fact_file(), extra_file(tmp_path, "Same size A.")]
-    loader.load(files)
+    files = [builtin_fact_path(), extra_file(tmp_path, "Same size A.")]
+    load(files)
     extra_file(tmp_path, "Same size B.")
     reads.clear()
-    assert summary_of(loader.load(files)) == "Same size B."
+    assert summary_of(load(files)) == "Same size B."
     # The changed file is read to hash it; compiling the new base then reads the other.
     assert reads == ["extra.yaml", "facts.yaml"]
 
@@ -301,28 +303,28 @@ def test_a_changed_file_is_read_again_even_when_its_size_is_the_same(
 def test_a_recently_changed_file_is_always_hashed(cache_home: Path, tmp_path: Path, reads: list[str]) -> None:
     """Within the clock's resolution a change could keep the times: such files are not trusted."""
     files = [extra_file(tmp_path)]
-    files.insert(0, builtin_fact_file())
-    loader.load(files)
+    files.insert(0, builtin_fact_path())
+    load(files)
     reads.clear()
-    loader.load(files)
+    load(files)
     assert "extra.yaml" in reads
 
 
 def test_a_damaged_digest_list_is_ignored(cache_home: Path, tmp_path: Path, settle_at_once: None) -> None:
-    files = [builtin_fact_file(), extra_file(tmp_path)]
-    loader.load(files)
+    files = [builtin_fact_path(), extra_file(tmp_path)]
+    load(files)
     (cache_home / cache.FileDigests.FILE).write_text("{not json", encoding="utf-8")
-    assert summary_of(loader.load(files)) == "A visit."
+    assert summary_of(load(files)) == "A visit."
 
 
 def test_a_wrong_digest_is_caught_when_the_file_is_compiled(
     cache_home: Path, tmp_path: Path, settle_at_once: None
 ) -> None:
-    files = [builtin_fact_file(), extra_file(tmp_path)]
-    loader.load(files)
+    files = [builtin_fact_path(), extra_file(tmp_path)]
+    load(files)
     listing = cache_home / cache.FileDigests.FILE
     entries = json.loads(listing.read_text(encoding="utf-8"))
     for entry in entries.values():
         entry[4] = "0" * 64  # a digest no compiled base has
     listing.write_text(json.dumps(entries), encoding="utf-8")
-    assert summary_of(loader.load(files)) == "A visit."
+    assert summary_of(load(files)) == "A visit."

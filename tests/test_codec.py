@@ -11,7 +11,7 @@ import pytest
 from dprkrel.core import codec, model
 from dprkrel.core.dates import PartialDate
 from dprkrel.core.frozen import Frozen, fields_of
-from dprkrel.core.loader import load
+from dprkrel.core.reading import load
 from dprkrel.core.store import FactBase
 
 RECORD_CLASSES = sorted(

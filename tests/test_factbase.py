@@ -17,8 +17,8 @@ from dprkrel.core import model, schema
 from dprkrel.core.dates import PartialDate
 from dprkrel.core.errors import DataError
 from dprkrel.core.frozen import Frozen, fields_of
-from dprkrel.core.loader import load
 from dprkrel.core.paths import builtin_fact_path
+from dprkrel.core.reading import load
 from dprkrel.core.store import FactBase
 
 REPO = Path(__file__).resolve().parent.parent

@@ -32,7 +32,8 @@ from typer.testing import CliRunner, Result
 
 from dprkrel.cli import process
 from dprkrel.cli.app import app
-from dprkrel.core.loader import MAX_DEPTH, MAX_FILE_BYTES, MAX_VALUES
+from dprkrel.core.files import MAX_FILE_BYTES
+from dprkrel.core.loader import MAX_DEPTH, MAX_VALUES
 from dprkrel.output.text import cell_width
 
 TESTS = Path(__file__).resolve().parent

@@ -78,7 +78,7 @@ def test_the_wheel_carries_the_fact_base(installed: tuple[Path, Path]) -> None:
 def test_the_installed_package_is_the_wheels(installed: tuple[Path, Path], tmp_path: Path) -> None:
     bin_dir, _ = installed
     venv = bin_dir.parent
-    code = "import dprkrel, dprkrel.core.paths; print(dprkrel.__file__); print(dprkrel.core.paths.builtin_fact_file())"
+    code = "import dprkrel, dprkrel.core.paths; print(dprkrel.__file__); print(dprkrel.core.paths.builtin_fact_path())"
     result = command(bin_dir / "python", "-c", code, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     module, facts = (Path(line) for line in result.stdout.splitlines())

@@ -66,11 +66,13 @@ def run_json(*args: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def raw_facts() -> dict[str, Any]:
     """data/facts.yaml as plain YAML, for counting things independently of the loader."""
+    from pathlib import Path
+
     import yaml
 
-    from dprkrel.core.paths import builtin_fact_file
+    from dprkrel.core.paths import builtin_fact_path
 
-    data: dict[str, Any] = yaml.safe_load(builtin_fact_file().read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.safe_load(Path(builtin_fact_path()).read_text(encoding="utf-8"))
     return data
 
 

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from dprkrel.core import loader, model
+from dprkrel.core import loader, model, schema
 from dprkrel.core.dates import PartialDate
 from dprkrel.core.errors import DataError, Problem
-from dprkrel.core.loader import load
+from dprkrel.core.frozen import Frozen, fields_of
+from dprkrel.core.reading import load
 from dprkrel.core.store import FactBase
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -539,3 +540,27 @@ def test_the_shipped_base_has_exactly_its_known_conflicts(shipped_base: FactBase
         ("ev-2013-10-prk-embassy-madrid-opens", "date"): {"2013-10", "2014"},
         ("prk-embassy-madrid", "opened"): {"2013-10", "2014"},
     }
+
+
+# -- the schema, as it is read from the model -------------------------------------------
+
+
+def test_every_schema_rule_names_a_field_of_its_record_class() -> None:
+    for cls, rules in schema.RULES.items():
+        fields = {name for name, _default in fields_of(cls)}
+        assert set(rules) <= fields, f"{cls.__name__}: rules for {sorted(set(rules) - fields)}"
+
+
+def test_a_field_whose_annotation_the_schema_does_not_know_is_refused() -> None:
+    class Odd(Frozen):
+        counts: dict[str, int]
+
+    with pytest.raises(TypeError, match=r"Odd\.counts: 'dict\[str,int\]' is neither a value type"):
+        schema.fields_for(Odd)
+
+
+def test_a_required_field_is_one_without_a_default_or_with_only_the_empty_text() -> None:
+    entity = schema.SECTIONS_BY_NAME["entities"].fields
+    assert entity["id"].required and entity["name"].required and entity["sources"].required
+    assert not entity["description"].required and not entity["aliases"].required
+    assert list(schema.CLAIM_FIELDS) == ["value", "source", "section", "note"]

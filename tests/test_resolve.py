@@ -10,8 +10,8 @@ import pytest
 
 from dprkrel.core import model
 from dprkrel.core.errors import EXIT_NOT_FOUND, DprkrelError
-from dprkrel.core.loader import load
-from dprkrel.core.paths import builtin_fact_file
+from dprkrel.core.paths import builtin_fact_path
+from dprkrel.core.reading import load
 from dprkrel.core.store import FactBase
 from dprkrel.core.subjects import (
     ALTERNATIVE_MARGIN,
@@ -28,7 +28,7 @@ from dprkrel.core.subjects import (
 
 @pytest.fixture(scope="module")
 def base() -> FactBase:
-    return load([builtin_fact_file()])
+    return load([builtin_fact_path()])
 
 
 def tiny(*entities: tuple[str, str, tuple[str, ...]]) -> FactBase:
@@ -389,7 +389,7 @@ def test_same_query_same_answer(base: FactBase, query: str) -> None:
     first = resolve(base, query)
     assert resolve(base, query) == first
     # A freshly loaded base (and so a fresh index) answers alike.
-    assert resolve(load([builtin_fact_file()]), query) == first
+    assert resolve(load([builtin_fact_path()]), query) == first
 
 
 def test_ties_go_to_the_smaller_id_whatever_the_file_order() -> None:

@@ -14,7 +14,7 @@ from typer.testing import CliRunner, Result
 import dprkrel
 from dprkrel.cli.app import app
 from dprkrel.core.errors import DataError
-from dprkrel.core.loader import load
+from dprkrel.core.reading import load
 from dprkrel.core.store import FactBase
 
 DATA = Path(__file__).resolve().parent / "data"

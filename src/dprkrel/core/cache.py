@@ -20,14 +20,13 @@ from dprkrel.core.version import __version__
 from dprkrel.core import model
 from dprkrel.core.store import FORMAT, DamagedCache, FactBase, build
 
-# Start-up: a warm start runs this module, so paths are strings handled with os (pathlib
-# and the urllib it loads cost some 14 ms) and typing (some 14 ms) is left to type checkers.
+# Start-up: see tests/test_startup.py.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
     from typing import Any
 
-    from dprkrel.core.reading import StrPath
+    from dprkrel.core.files import StrPath
 
 CACHE_ENV = "DPRKREL_CACHE_DIR"
 # Compiled bases kept at once; the least recently written beyond this are removed.

@@ -17,11 +17,7 @@ from typing import TYPE_CHECKING, Any
 from dprkrel.core import model, schema
 from dprkrel.core.dates import DateFormatError, PartialDate
 from dprkrel.core.errors import DataError, Problem
-from dprkrel.core.reading import MAX_FILE_BYTES, load, problem_order, read_text
-
-# `load` and `read_text` live in dprkrel.core.reading, the light module a warm start needs; they
-# are named here too, beside the checks they feed.
-__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_VALUES", "DataError", "load", "parse", "read_text"]
+from dprkrel.core.files import problem_order
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
@@ -46,11 +42,6 @@ _COERCED_AS = {
     YAML + "merge": "a merge key",
     YAML + "value": "a value key",
 }
-_CITATION_FIELDS = {
-    "source": schema.Field("ref", required=True, ref_kinds=("source",)),
-    "section": schema.Field("text", required=True),
-}
-_CLAIM_FIELDS = {"value": schema.Field("date", required=True), **_CITATION_FIELDS, "note": schema.Field("text")}
 
 
 @dataclass(frozen=True)
@@ -288,7 +279,7 @@ class _Reader:
         return tuple(names)
 
     def citation(self, node: Node, what: str) -> model.Citation | None:
-        values = self.fields(node, what, _CITATION_FIELDS)
+        values = self.fields(node, what, schema.CITATION_FIELDS)
         if values is None:
             return None
         return self.cite(node, values)
@@ -326,7 +317,7 @@ class _Reader:
             return None
         claims = []
         for item in items:
-            values = self.fields(item, f"each claim of {what}", _CLAIM_FIELDS)
+            values = self.fields(item, f"each claim of {what}", schema.CLAIM_FIELDS)
             if values is not None:
                 claims.append(model.DateClaim(values["value"], self.cite(item, values), values.get("note")))
         return tuple(claims)

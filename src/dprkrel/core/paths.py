@@ -1,16 +1,8 @@
-"""Where the shipped fact base lives, installed or in a source tree.
-
-Start-up: paths are strings handled with os.path, since importing pathlib costs some
-14 ms; `builtin_fact_file` imports it only for callers that want a Path.
-"""
+"""Where the shipped fact base lives, installed or in a source tree."""
 
 from __future__ import annotations
 
 import os
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from pathlib import Path
 
 BUILTIN_NAME = "facts.yaml"
 
@@ -26,10 +18,3 @@ def builtin_fact_path() -> str:
     if os.path.isfile(packaged):
         return packaged
     return os.path.join(os.path.dirname(os.path.dirname(package_dir)), "data", BUILTIN_NAME)
-
-
-def builtin_fact_file() -> Path:
-    """`builtin_fact_path` as a Path."""
-    from pathlib import Path
-
-    return Path(builtin_fact_path())

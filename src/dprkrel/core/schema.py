@@ -1,6 +1,11 @@
 """The fact-file schema: which sections, fields and value types a fact file may hold.
 
-The schema is data, read by the loader; docs/schema.md describes it for people.
+The fields are those the record classes of dprkrel.core.model declare, in their order, each
+with the value type its annotation says. A field is required when its class gives it no
+default, or only the empty text, which no fact file may write. Written here is only what the
+annotations cannot say: the rules below (fields required although the record has a default,
+the values a text may take, the kinds of record an id names, fields the loader sets) and which
+section holds each kind. docs/schema.md describes the schema for people.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from dprkrel.core import model
+from dprkrel.core.frozen import REQUIRED, Frozen, annotations_of, fields_of
 
 ValueType = Literal[
     "text",  # a string; YAML scalars that would be read as another type are refused
@@ -36,9 +42,26 @@ class Field:
     ref_kinds: tuple[str, ...] = ()
     # For text: the only values allowed (empty means any text).
     choices: tuple[str, ...] = ()
-    # For objects: the fields of each item, and the dataclass built from it.
+    # For objects: the fields of each item, and the record class built from it.
     item: dict[str, Field] = field(default_factory=dict)
-    item_type: type | None = None
+    item_type: type[Frozen] | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a fact file asks of a field beyond what the model's annotation and default say."""
+
+    required: bool = False
+    # The record kinds an id may name: a text field then holds one id, a list of text several.
+    refs: tuple[str, ...] = ()
+    # The only values a text field may take.
+    choices: tuple[str, ...] = ()
+    # The record's own id, which must be an id rather than any text.
+    is_id: bool = False
+    # Set by the loader (or not taken by this kind), never written in a fact file.
+    written: bool = True
+    # A record held in this field is written as keys of the enclosing mapping, not nested.
+    inline: bool = False
 
 
 ENTITY = ("entity",)
@@ -73,48 +96,115 @@ MISSION_KINDS = ("embassy", "humanitarian_office", "representative_office", "del
 
 ACTING_ROLES = ("protecting_power", "consular", "rotating_representation")
 
+AMOUNT_QUALIFIERS = ("exactly", "more_than", "about")
+
 STATEMENT_CATEGORIES = ("diplomatic_relations", "diplomatic_mission", "consular", "private_diplomacy", "identity")
 
-COMMON_FIELDS: dict[str, Field] = {
-    "id": Field("id", required=True),
-    "sources": Field("citations", required=True),
-    "inferred": Field("bool_or_null"),
-    "present_tense": Field("bool_or_null"),
-    "note": Field("text"),
+MUST = Rule(required=True)
+TO_ENTITY = Rule(refs=ENTITY)
+TO_EVENT = Rule(refs=("event",))
+TO_MISSION = Rule(refs=("mission",))
+NOT_WRITTEN = Rule(written=False)
+
+# For each record class, the rules of its fields; a class's rules apply to its subclasses too,
+# unless they give the field a rule of their own.
+RULES: dict[type[Frozen], dict[str, Rule]] = {
+    model.Record: {"id": Rule(is_id=True), "sources": MUST, "origin": NOT_WRITTEN},
+    model.Citation: {"source": Rule(refs=("source",))},
+    # A claim names its source and section beside its value: {value, source, section, note}.
+    model.DateClaim: {"citation": Rule(inline=True)},
+    model.Source: {"sources": NOT_WRITTEN, "inferred": NOT_WRITTEN, "present_tense": NOT_WRITTEN, "stated_as_of": MUST},
+    model.Entity: {"entity_kind": Rule(choices=ENTITY_KINDS), "country": TO_ENTITY, "part_of": TO_ENTITY},
+    model.Role: {"of": TO_ENTITY},
+    model.Event: {
+        "date": MUST,
+        "category": Rule(choices=EVENT_CATEGORIES),
+        "actors": TO_ENTITY,
+        "places": TO_ENTITY,
+    },
+    model.Mission: {
+        "sending": TO_ENTITY,
+        "host": TO_ENTITY,
+        "city": TO_ENTITY,
+        "mission_kind": Rule(choices=MISSION_KINDS),
+    },
+    model.Accreditation: {"country": TO_ENTITY},
+    model.ActingRole: {"on_behalf_of": TO_ENTITY, "role": Rule(choices=ACTING_ROLES)},
+    model.Advisory: {
+        "issuer": TO_ENTITY,
+        "subject": TO_ENTITY,
+        "advice": MUST,
+        "registration_mission": TO_MISSION,
+        "consular_help_missions": TO_MISSION,
+    },
+    model.Aid: {
+        "donor": TO_ENTITY,
+        "recipient": TO_ENTITY,
+        "amount_qualifier": Rule(choices=AMOUNT_QUALIFIERS),
+        "channels": TO_ENTITY,
+        "prompted_by": TO_EVENT,
+    },
+    model.Policy: {"issuer": TO_ENTITY, "subject": TO_ENTITY},
+    model.Sanction: {"imposer": TO_ENTITY, "target": TO_ENTITY, "prompted_by": TO_EVENT},
+    model.Statement: {"subjects": Rule(required=True, refs=ENTITY), "category": Rule(choices=STATEMENT_CATEGORIES)},
 }
 
-SOURCE_FIELDS: dict[str, Field] = {
-    "id": Field("id", required=True),
-    "title": Field("text", required=True),
-    "publisher": Field("text", required=True),
-    "url": Field("text", required=True),
-    "stated_as_of": Field("date", required=True),
-    "date_note": Field("text"),
-    "license": Field("text"),
-    "sections": Field("text_list"),
-    "note": Field("text"),
+# The value type of each annotation the model uses (spaces and "| None" left out), but for
+# lists of records written as mappings, which are "objects".
+_VALUE_TYPES: dict[str, ValueType] = {
+    "str": "text",
+    "tuple[str,...]": "text_list",
+    "PartialDate": "date",
+    "tuple[DateClaim,...]": "date_claims",
+    "bool": "bool_or_null",
+    "float": "number",
+    "tuple[Name,...]": "names",
+    "tuple[Citation,...]": "citations",
 }
+_AS_REF: dict[ValueType, ValueType] = {"text": "ref", "text_list": "ref_list"}
 
-ROLE_FIELDS: dict[str, Field] = {
-    "title": Field("text", required=True),
-    "of": Field("ref", ref_kinds=ENTITY),
-    "since": Field("date"),
-    "until": Field("date"),
-    "inferred": Field("bool_or_null"),
-}
 
-ACCREDITATION_FIELDS: dict[str, Field] = {
-    "country": Field("ref", required=True, ref_kinds=ENTITY),
-    "since": Field("date"),
-    "until": Field("date"),
-}
+def _rule(cls: type[Frozen], name: str) -> Rule:
+    for owner in cls.__mro__:
+        rule = RULES.get(owner, {}).get(name)
+        if rule is not None:
+            return rule
+    return Rule()
 
-ACTING_ROLE_FIELDS: dict[str, Field] = {
-    "on_behalf_of": Field("ref", required=True, ref_kinds=ENTITY),
-    "role": Field("text", required=True, choices=ACTING_ROLES),
-    "scope": Field("text"),
-    "basis": Field("text"),
-}
+
+def _record_class(annotation: str, where: str) -> type[Frozen]:
+    target = getattr(model, annotation, None)
+    if not (isinstance(target, type) and issubclass(target, Frozen)):
+        raise TypeError(f"{where}: {annotation!r} is neither a value type of fact files nor a record class")
+    return target
+
+
+def fields_for(cls: type[Frozen], *, last: tuple[str, ...] = ()) -> dict[str, Field]:
+    """The fields a fact file writes for a record of class `cls`, in the class's order but for
+    the fields named in `last`, which come after the others."""
+    found: dict[str, Field] = {}
+    annotations = annotations_of(cls)
+    for name, default in fields_of(cls):
+        rule = _rule(cls, name)
+        if not rule.written:
+            continue
+        where = f"{cls.__name__}.{name}"
+        annotation = annotations[name].replace(" ", "").removesuffix("|None")
+        if rule.inline:
+            found |= fields_for(_record_class(annotation, where))
+            continue
+        required = rule.required or default is REQUIRED or default == ""
+        value_type = "id" if rule.is_id else _VALUE_TYPES.get(annotation)
+        if value_type is None:
+            item_type = _record_class(annotation.removeprefix("tuple[").removesuffix(",...]"), where)
+            found[name] = Field("objects", required, item=fields_for(item_type), item_type=item_type)
+            continue
+        if rule.refs:
+            value_type = _AS_REF[value_type]
+        found[name] = Field(value_type, required, ref_kinds=rule.refs, choices=rule.choices)
+    for name in last:
+        found[name] = found.pop(name)
+    return found
 
 
 @dataclass(frozen=True)
@@ -126,127 +216,26 @@ class Section:
     fields: dict[str, Field]
 
 
+def _section(name: str, record_type: type[model.Record], *, last: tuple[str, ...] = ()) -> Section:
+    return Section(name, record_type, fields_for(record_type, last=last))
+
+
+# The fields every record but a source has, and the fields of a citation and of a date claim.
+COMMON_FIELDS = fields_for(model.Record)
+CITATION_FIELDS = fields_for(model.Citation)
+CLAIM_FIELDS = fields_for(model.DateClaim)
+
 SECTIONS: tuple[Section, ...] = (
-    Section("sources", model.Source, SOURCE_FIELDS),
-    Section(
-        "entities",
-        model.Entity,
-        COMMON_FIELDS
-        | {
-            "entity_kind": Field("text", required=True, choices=ENTITY_KINDS),
-            "name": Field("text", required=True),
-            "names": Field("names"),
-            "aliases": Field("text_list"),
-            "codes": Field("text_list"),
-            "country": Field("ref", ref_kinds=ENTITY),
-            "part_of": Field("ref", ref_kinds=ENTITY),
-            "description": Field("text"),
-            "roles": Field("objects", item=ROLE_FIELDS, item_type=model.Role),
-        },
-    ),
-    Section(
-        "events",
-        model.Event,
-        COMMON_FIELDS
-        | {
-            "date": Field("date_claims", required=True),
-            "category": Field("text", required=True, choices=EVENT_CATEGORIES),
-            "summary": Field("text", required=True),
-            "actors": Field("ref_list", ref_kinds=ENTITY),
-            "places": Field("ref_list", ref_kinds=ENTITY),
-            "details": Field("text_list"),
-            "opens_period": Field("text"),
-        },
-    ),
-    Section(
-        "missions",
-        model.Mission,
-        COMMON_FIELDS
-        | {
-            "name": Field("text", required=True),
-            "sending": Field("ref", required=True, ref_kinds=ENTITY),
-            "host": Field("ref", required=True, ref_kinds=ENTITY),
-            "city": Field("ref", ref_kinds=ENTITY),
-            "mission_kind": Field("text", required=True, choices=MISSION_KINDS),
-            "opened": Field("date_claims"),
-            "closed": Field("date_claims"),
-            "consular_services": Field("bool_or_null"),
-            "accredited_to": Field("objects", item=ACCREDITATION_FIELDS, item_type=model.Accreditation),
-            "acts_for": Field("objects", item=ACTING_ROLE_FIELDS, item_type=model.ActingRole),
-            "notes": Field("text_list"),
-        },
-    ),
-    Section(
-        "advisories",
-        model.Advisory,
-        COMMON_FIELDS
-        | {
-            "issuer": Field("ref", required=True, ref_kinds=ENTITY),
-            "subject": Field("ref", required=True, ref_kinds=ENTITY),
-            "scope": Field("text", required=True),
-            "advice": Field("text_list", required=True),
-            "reason": Field("text"),
-            "registration": Field("text"),
-            "registration_mission": Field("ref", ref_kinds=("mission",)),
-            "consular_help": Field("text"),
-            "consular_help_missions": Field("ref_list", ref_kinds=("mission",)),
-        },
-    ),
-    Section(
-        "aid",
-        model.Aid,
-        COMMON_FIELDS
-        | {
-            "donor": Field("ref", required=True, ref_kinds=ENTITY),
-            "recipient": Field("ref", required=True, ref_kinds=ENTITY),
-            "summary": Field("text", required=True),
-            "amount": Field("number"),
-            "currency": Field("text"),
-            "amount_qualifier": Field("text", choices=("exactly", "more_than", "about")),
-            "period_from": Field("date"),
-            "period_to": Field("date"),
-            "forms": Field("text_list"),
-            "channels": Field("ref_list", ref_kinds=ENTITY),
-            "prompted_by": Field("ref_list", ref_kinds=("event",)),
-        },
-    ),
-    Section(
-        "policies",
-        model.Policy,
-        COMMON_FIELDS
-        | {
-            "issuer": Field("ref", required=True, ref_kinds=ENTITY),
-            "subject": Field("ref", required=True, ref_kinds=ENTITY),
-            "name": Field("text", required=True),
-            "summary": Field("text", required=True),
-            "areas": Field("text_list"),
-            "instruments": Field("text_list"),
-            "since": Field("date"),
-        },
-    ),
-    Section(
-        "sanctions",
-        model.Sanction,
-        COMMON_FIELDS
-        | {
-            "imposer": Field("ref", required=True, ref_kinds=ENTITY),
-            "target": Field("ref", required=True, ref_kinds=ENTITY),
-            "measure_kind": Field("text", required=True),
-            "summary": Field("text", required=True),
-            "purpose": Field("text"),
-            "prompted_by": Field("ref_list", ref_kinds=("event",)),
-        },
-    ),
-    Section(
-        "statements",
-        model.Statement,
-        COMMON_FIELDS
-        | {
-            "subjects": Field("ref_list", required=True, ref_kinds=ENTITY),
-            "category": Field("text", required=True, choices=STATEMENT_CATEGORIES),
-            "summary": Field("text", required=True),
-        },
-    ),
+    # A source's note comes after what describes the source, as docs/schema.md lists it.
+    _section("sources", model.Source, last=("note",)),
+    _section("entities", model.Entity),
+    _section("events", model.Event),
+    _section("missions", model.Mission),
+    _section("advisories", model.Advisory),
+    _section("aid", model.Aid),
+    _section("policies", model.Policy),
+    _section("sanctions", model.Sanction),
+    _section("statements", model.Statement),
 )
 
 SECTIONS_BY_NAME: dict[str, Section] = {section.name: section for section in SECTIONS}
