@@ -16,9 +16,9 @@ import os
 import sqlite3
 import time
 
-from dprkrel.core.version import __version__
 from dprkrel.core import model
 from dprkrel.core.store import FORMAT, DamagedCache, FactBase, build
+from dprkrel.core.version import __version__
 
 # Start-up: see tests/test_startup.py.
 TYPE_CHECKING = False
