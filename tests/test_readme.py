@@ -130,3 +130,31 @@ def test_readme_example_prints_what_it_shows(example: Example) -> None:
     else:
         assert _normalise(result.output) == _normalise(example.expected)
         assert result.exit_code == (1 if "No subject matches" in example.expected else 0)
+
+
+def python_examples() -> list[tuple[int, str]]:
+    """Each ```python block of the README, with the line it starts on."""
+    found = []
+    lines = README.read_text(encoding="utf-8").splitlines()
+    start: int | None = None
+    for number, line in enumerate(lines, start=1):
+        if line.strip() == "```python":
+            start = number
+        elif line.strip() == "```" and start is not None:
+            found.append((start, "\n".join(lines[start : number - 1])))
+            start = None
+    return found
+
+
+def test_the_readme_has_a_python_example() -> None:
+    assert python_examples()
+
+
+@pytest.mark.parametrize(("line", "code"), python_examples(), ids=lambda value: str(value)[:20])
+def test_python_example_runs(
+    line: int, code: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("DPRKREL_DATA", raising=False)
+    exec(compile(code, f"README.md:{line}", "exec"), {})
+    printed = capsys.readouterr().out
+    assert printed.startswith("2017-09-19 ")

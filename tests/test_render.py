@@ -9,6 +9,7 @@ import math
 import re
 import subprocess
 import sys
+from typing import TextIO
 
 import pytest
 
@@ -19,7 +20,7 @@ from dprkrel.output.chart import chart_lines, make_axis
 from dprkrel.output.csv_out import write_csv
 from dprkrel.output.json_out import dumps
 from dprkrel.output.markdown import write_markdown
-from dprkrel.output.table import wants_color, write_table
+from dprkrel.output.table import wants_color
 from dprkrel.output.text import cell_width, fit_cells, visible, wrap_cells
 from dprkrel.output.views import Answer, Column, OutputFormat, TableView
 
@@ -45,6 +46,11 @@ TABLE = TableView(
 )
 
 ANSI = re.compile(r"\x1b\[")
+
+
+def write_table(table: TableView, stream: TextIO, *, width: int | None = None, color: bool | None = None) -> None:
+    """The table format's output for `table` alone."""
+    render(Answer({}, table), OutputFormat.TABLE, stream, width=width, color=color)
 
 
 def table_text(table: TableView = TABLE, *, width: int | None = 100, color: bool | None = False) -> str:

@@ -23,8 +23,6 @@ import sys
 
 from dprkrel.core.errors import EXIT_ERROR
 
-# Start-up: the entry point runs through this module; typing (some 14 ms) is for type
-# checkers only.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -20,7 +20,6 @@ from dprkrel.core import model
 from dprkrel.core.store import FORMAT, DamagedCache, FactBase, build
 from dprkrel.core.version import __version__
 
-# Start-up: see tests/test_startup.py.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence

@@ -7,7 +7,6 @@ import re
 
 from dprkrel.core.frozen import Frozen
 
-# Start-up: every command imports this module, and typing would add some 14 ms to each.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Literal

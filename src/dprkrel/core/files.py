@@ -10,7 +10,6 @@ import os
 
 from dprkrel.core.errors import DataError, Problem
 
-# Start-up: see tests/test_startup.py.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     # A fact file's path, as a string or a path object (a pathlib.Path, say).

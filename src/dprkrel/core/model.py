@@ -9,7 +9,6 @@ from __future__ import annotations
 from dprkrel.core.dates import PartialDate
 from dprkrel.core.frozen import Frozen
 
-# Start-up: see tests/test_startup.py.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator

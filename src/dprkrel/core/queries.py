@@ -9,8 +9,6 @@ from dprkrel.core import model
 from dprkrel.core.dates import PartialDate
 from dprkrel.core.frozen import Frozen
 
-# Start-up: every command imports this module, so it does without typing and dataclasses
-# (some 14 and 24 ms); its records are Frozen ones.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Collection

@@ -12,7 +12,6 @@ from dprkrel.core import cache
 from dprkrel.core.errors import DataError, Problem
 from dprkrel.core.files import decode, problem_order, read_bytes
 
-# Start-up: see tests/test_startup.py.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence

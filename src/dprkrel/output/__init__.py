@@ -13,7 +13,6 @@ import io
 from dprkrel.core.frozen import replace
 from dprkrel.output.views import Answer, OutputFormat
 
-# Start-up: typing costs some 14 ms, and is for type checkers only.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import NoReturn, TextIO

@@ -11,7 +11,6 @@ import csv
 
 from dprkrel.output.views import TableView
 
-# Start-up: typing costs some 14 ms, and is for type checkers only.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import TextIO

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 
-# Start-up: typing costs some 14 ms, and is for type checkers only.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any, TextIO

@@ -13,7 +13,6 @@ import re
 from dprkrel.output.text import visible
 from dprkrel.output.views import TableView
 
-# Start-up: typing costs some 14 ms, and is for type checkers only.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import TextIO

@@ -13,7 +13,6 @@ from dprkrel.core.frozen import replace
 from dprkrel.output.text import for_encoding, visible, visible_lines
 from dprkrel.output.views import TableView
 
-# Start-up: typing costs some 14 ms, and is for type checkers only.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import TextIO
@@ -190,8 +189,3 @@ def _stacked(table: TableView, colored: bool) -> Table:
         for column, cell in zip(table.columns, row, strict=True):
             view.add_row(Text(column.header), Text(cell))
     return view
-
-
-def write_table(table: TableView, stream: TextIO, *, width: int | None = None, color: bool | None = None) -> None:
-    """Write `table` to `stream` (see `make_console` for width and colour)."""
-    print_table(table, make_console(stream, width=width, color=color))

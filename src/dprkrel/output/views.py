@@ -9,7 +9,6 @@ from enum import StrEnum
 
 from dprkrel.core.frozen import Frozen
 
-# Start-up: every command imports this module; typing (some 14 ms) is for type checkers only.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
