@@ -11,7 +11,9 @@ import pytest
 from dprkrel.core import model
 from dprkrel.core.errors import EXIT_NOT_FOUND, DprkrelError
 from dprkrel.core.loader import load
+from dprkrel.core.normalise import normalise
 from dprkrel.core.paths import builtin_fact_file
+from dprkrel.core.search import search, words_of
 from dprkrel.core.store import FactBase
 from dprkrel.core.subjects import (
     ALTERNATIVE_MARGIN,
@@ -21,7 +23,6 @@ from dprkrel.core.subjects import (
     Resolution,
     SubjectIndex,
     complete,
-    normalise,
     resolve,
 )
 
@@ -489,3 +490,24 @@ def test_importing_the_module_leaves_rapidfuzz_unloaded() -> None:
     code = "import sys, dprkrel.core.subjects; print('rapidfuzz' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+# -- one folding for subjects, completion and search ------------------------------------------
+
+PYONGYANG_SPELLINGS = ["P\u02bby\u014fngyang", "P'y\u014fngyang", "P\u2019yongyang", "Pyongyang", "PY\u014eNGYANG"]
+
+
+@pytest.mark.parametrize("spelling", PYONGYANG_SPELLINGS)
+def test_every_spelling_of_pyongyang_folds_alike_for_subjects_and_search(spelling: str) -> None:
+    assert normalise(spelling) == "pyongyang"
+    assert words_of(spelling) == ["pyongyang"]
+
+
+@pytest.mark.parametrize("spelling", PYONGYANG_SPELLINGS)
+def test_every_spelling_finds_the_city_however_the_file_spells_it(spelling: str) -> None:
+    for written in PYONGYANG_SPELLINGS:
+        base = FactBase.in_memory([model.Entity(id="pyongyang", entity_kind="city", name=written)])
+        assert resolve(base, spelling).best.score == 100.0
+        assert complete(base, spelling) == [written]
+        assert [hit.record.id for hit in search(base, spelling)] == ["pyongyang"]
+        assert search(base, spelling)[0].score == 100.0

@@ -9,20 +9,22 @@ the records it returns: a hundred thousand records cost little more than fifty.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left
 from itertools import compress
 
 from dprkrel.core import model
 from dprkrel.core.codec import dataclass_fields
 from dprkrel.core.frozen import Frozen
-from dprkrel.core.store import FactBase
+from dprkrel.core.normalise import fold
 
 # Start-up: typing and dataclasses cost some 40 ms between them, so neither is imported.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterator
     from typing import Any
+
+    from dprkrel.core.store import FactBase
+
 
 # Records scoring below this are noise: an unrelated word shares a few letters with a query word.
 MIN_SCORE = 60.0
@@ -38,11 +40,6 @@ _MIN_WORD = 3
 # A pathological query is cut here: no one searches with more words than that.
 _MAX_QUERY_WORDS = 12
 _WORD = re.compile(r"\w+")
-# Combining diacritical marks (the blocks Latin, Greek and Cyrillic accents come from), and
-# apostrophes, which join a word rather than split it ("P'yŏngyang" is one word).
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f'`\u2018\u2019\u02bc]")
-# Letters without a decomposition, spelt as their readers type them.
-_FOLDS = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "\u0131": "i", "æ": "ae", "œ": "oe", "þ": "th"})
 
 
 class Hit(Frozen):
@@ -67,20 +64,9 @@ def _texts(value: Any) -> Iterator[str]:
                 yield from _texts(getattr(value, name))
 
 
-def fold(text: str) -> str:
-    """Case, width and accents folded away ("Benós" → "benos"), Hangul kept in syllables.
-
-    Like resolve.normalise, but done on a whole text at once with the C-level codecs and one
-    regular expression, since every word of every record passes through it when a fact base
-    is compiled; the words and spaces between them are kept.
-    """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return unicodedata.normalize("NFC", _MARKS.sub("", decomposed)).translate(_FOLDS)
-
-
 def words_of(text: str) -> list[str]:
-    """The folded words of a text that are long enough to search by; numbers of more than
-    four digits (serial numbers, not years) are left out."""
+    """The folded words of a text (see normalise.fold) that are long enough to search by;
+    numbers of more than four digits (serial numbers, not years) are left out."""
     return [
         word for word in _WORD.findall(fold(text)) if len(word) >= _MIN_WORD and not (len(word) > 4 and word.isdigit())
     ]

@@ -6,9 +6,9 @@ its display name, its names in every language, its aliases, its codes and its id
 
 How a query is compared with a name:
 
-- Both are normalised (`normalise`): NFKC, case-folded, accents stripped from letters
-  other than Hangul, apostrophes, hyphens, spaces and other punctuation dropped. Equal
-  keys are an exact match and score 100 ("ESPAÑA", "north-korea", "northkorea").
+- Both are normalised (`dprkrel.core.normalise`): folded as search folds them (case,
+  width, accents and apostrophes), then hyphens, spaces and other punctuation dropped.
+  Equal keys are an exact match and score 100 ("ESPAÑA", "north-korea", "northkorea").
 - Otherwise rapidfuzz scores the pair, and the best of three views counts:
   the whole keys with fuzz.ratio (typos: "madird", "sweeden"); the words in any order
   with fuzz.token_sort_ratio, times REORDER_WEIGHT ("Korea, North"); and a run of
@@ -32,6 +32,7 @@ from bisect import bisect_left
 
 from dprkrel.core.errors import EXIT_NOT_FOUND, DprkrelError
 from dprkrel.core.frozen import Frozen
+from dprkrel.core.normalise import normalise, words
 from dprkrel.core.store import DamagedCache
 
 # Start-up: every command that takes a subject imports this module, so it does without
@@ -77,54 +78,6 @@ MAX_QUERY_CHARS = 200
 MAX_SUGGESTIONS = 3
 # How much of a query a NoMatch message repeats, so that it stays one readable line.
 _MAX_SHOWN_CHARS = 60
-
-# Dropped rather than turned into a space, so "P'yŏngyang" is "pyongyang" and the
-# spaced form of "People's" stays one word; U+02BC and U+02BB are letters to Unicode.
-_APOSTROPHES = frozenset("'`\u2018\u2019\u02bc\u02bb")
-# Letters without a decomposition that NFD would strip, spelt as their readers type them.
-_FOLDS = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "\u0131": "i", "æ": "ae", "œ": "oe", "þ": "th"})
-
-
-def _is_hangul(char: str) -> bool:
-    code = ord(char)
-    return (
-        0xAC00 <= code <= 0xD7A3  # syllables
-        or 0x1100 <= code <= 0x11FF  # jamo
-        or 0x3130 <= code <= 0x318F  # compatibility jamo
-        or 0xA960 <= code <= 0xA97F  # jamo extended-A
-        or 0xD7B0 <= code <= 0xD7FF  # jamo extended-B
-    )
-
-
-def _words(text: str) -> str:
-    """The normalised words of a text, separated by single spaces (see `normalise`)."""
-    # NFKC first: full-width letters (U+FF21 on) become ASCII, and decomposed Hangul (NFD jamo,
-    # as some systems type it) is composed back into syllables.
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    out: list[str] = []
-    for char in folded:
-        if _is_hangul(char):
-            # NFD would split a syllable into jamo: Hangul is kept whole.
-            out.append(char)
-        elif char in _APOSTROPHES:
-            continue
-        else:
-            for part in unicodedata.normalize("NFD", char):
-                if unicodedata.combining(part):
-                    continue
-                out.append(part if part.isalnum() else " ")
-    return " ".join(unicodedata.normalize("NFC", "".join(out)).translate(_FOLDS).split())
-
-
-def normalise(text: str) -> str:
-    """The key subjects are matched by: two names with the same key are the same name.
-
-    NFKC-normalised, case-folded, accents stripped from every letter but Hangul, and
-    everything but letters and digits dropped, spaces included: "España", "ESPANA" and
-    "espana" are all "espana"; "North-Korea" and "north korea" are "northkorea"; Korean
-    stays in composed syllables ("에스빠냐").
-    """
-    return _words(text).replace(" ", "")
 
 
 def _letters(key: str) -> str:
@@ -234,7 +187,7 @@ class SubjectIndex:
             ]
             seen: set[str] = set()
             for text, fuzzy, completes in texts:
-                spaced = _letters(_words(text))
+                spaced = _letters(words(text))
                 full = spaced.replace(" ", "")
                 if not full or full in seen:
                     continue
@@ -338,7 +291,7 @@ class SubjectIndex:
         """
         from rapidfuzz import fuzz, process
 
-        spaced = _letters(_words(query[:MAX_QUERY_CHARS]))
+        spaced = _letters(words(query[:MAX_QUERY_CHARS]))
         full = spaced.replace(" ", "")
         if not full:
             return [], []
