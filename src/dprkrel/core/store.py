@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Mapping
 
 from dprkrel.core import codec, model
 from dprkrel.core.errors import DprkrelError
@@ -82,7 +81,7 @@ class FactBase:
         self._records: dict[int, model.Record] = {}
         self._positions: dict[str, int] = {}
         self._meta: dict[str, Any] = {}
-        self.by_id: Mapping[str, model.Record] = _ById(self)
+        self.by_id = _ById(self)
         # What other modules work out from this base and keep while it lives, by a name of
         # their own: the subject index (see resolve.SubjectIndex.of).
         self.derived: dict[str, object] = {}
@@ -150,11 +149,6 @@ class FactBase:
     def get(self, record_id: str) -> model.Record | None:
         rows = self._rows("SELECT pos, id, kind, data, crc FROM records WHERE id = ?", (record_id,))
         return rows[0] if rows and rows[0].id == record_id else None
-
-    @property
-    def records(self) -> tuple[model.Record, ...]:
-        """Every record, in file order (builds them all: for small bases and full scans)."""
-        return tuple(self._rows("SELECT pos, id, kind, data, crc FROM records ORDER BY pos"))
 
     def of_type(self, record_type: type[R]) -> tuple[R, ...]:
         """Every record of one kind, in file order."""
@@ -256,12 +250,9 @@ class FactBase:
         """The database the records are read from."""
         return self._db
 
-    def close(self) -> None:
-        self._db.close()
 
-
-class _ById(Mapping[str, model.Record]):
-    """`base.by_id[...]`: records looked up by id, one query each."""
+class _ById:
+    """`base.by_id[...]`: a record by its id, one query; KeyError for an unknown id. `in` too."""
 
     def __init__(self, base: FactBase) -> None:
         self._base = base
@@ -272,14 +263,8 @@ class _ById(Mapping[str, model.Record]):
             raise KeyError(record_id)
         return record
 
-    def __contains__(self, record_id: object) -> bool:
-        return isinstance(record_id, str) and self._base.get(record_id) is not None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter([row[0] for row in self._base._query("SELECT id FROM records ORDER BY pos")])
-
-    def __len__(self) -> int:
-        return int(self._base._query("SELECT COUNT(*) FROM records")[0][0])
+    def __contains__(self, record_id: str) -> bool:
+        return self._base.get(record_id) is not None
 
 
 # -- building ------------------------------------------------------------------------------
