@@ -149,12 +149,12 @@ def search(base: FactBase, query: str, *, limit: int = 10, kinds: Collection[str
     least = (MIN_SCORE - 0.05) * len(query_words)
     ranked = {pos: round(total / len(query_words), 1) for pos, total in totals.items() if total >= least}
     ranked = {pos: score for pos, score in ranked.items() if score >= MIN_SCORE}
-    summaries = base.summaries_at(ranked)
+    summaries = base.summaries_at(ranked)  # (id, kind, headline size)
     if kinds:
-        ranked = {pos: score for pos, score in ranked.items() if summaries[pos].kind in kinds}
+        ranked = {pos: score for pos, score in ranked.items() if summaries[pos][1] in kinds}
     order = sorted(
         ranked,
-        key=lambda pos: (-ranked[pos], -held.get(pos, 0), summaries[pos].headline_size, summaries[pos].id),
+        key=lambda pos: (-ranked[pos], -held.get(pos, 0), summaries[pos][2], summaries[pos][0]),
     )[:limit]
     records = base.at(order)
     return [Hit(records[pos], ranked[pos]) for pos in order if pos in records]

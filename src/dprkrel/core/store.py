@@ -46,17 +46,6 @@ CREATE INDEX mentions_entity ON mentions (entity, pos);
 """
 
 
-class RecordSummary:
-    """What search ranks a record by, read without building the record."""
-
-    __slots__ = ("headline_size", "id", "kind")
-
-    def __init__(self, id: str, kind: str, headline_size: int) -> None:
-        self.id = id
-        self.kind = kind
-        self.headline_size = headline_size
-
-
 class DamagedCache(DprkrelError):
     """A compiled fact base that cannot be trusted; the caller rebuilds it from the YAML."""
 
@@ -196,15 +185,15 @@ class FactBase:
                 rows.update(self._positioned(sql + " AND kind = ?", [*batch, kind]))
         return {pos: rows[pos] for pos in wanted if pos in rows}
 
-    def summaries_at(self, positions: Collection[int]) -> dict[int, RecordSummary]:
-        """Id, kind and headline size of the record at each position, without building it."""
+    def summaries_at(self, positions: Collection[int]) -> dict[int, tuple[str, str, int]]:
+        """(id, kind, headline size) of the record at each position, without building it."""
         wanted = list(positions)
-        found: dict[int, RecordSummary] = {}
+        found: dict[int, tuple[str, str, int]] = {}
         for start in range(0, len(wanted), 500):
             batch = wanted[start : start + 500]
             marks = ",".join("?" * len(batch))
             sql = f"SELECT pos, id, kind, headline_size FROM records WHERE pos IN ({marks})"
-            found.update((row[0], RecordSummary(*row[1:])) for row in self._query(sql, batch))
+            found.update((pos, (id_, kind, size)) for pos, id_, kind, size in self._query(sql, batch))
         return found
 
     def postings(self, words: Collection[int]) -> Iterator[tuple[int, Sequence[int], bytes]]:
