@@ -9,6 +9,7 @@ import unicodedata
 import pytest
 
 from dprkrel.core import model
+from dprkrel.core.compiler import in_memory
 from dprkrel.core.errors import EXIT_NOT_FOUND, DprkrelError
 from dprkrel.core.loader import load
 from dprkrel.core.normalise import normalise
@@ -37,7 +38,7 @@ def tiny(*entities: tuple[str, str, tuple[str, ...]]) -> FactBase:
     records = tuple(
         model.Entity(id=id_, entity_kind="country", name=name, aliases=aliases) for id_, name, aliases in entities
     )
-    return FactBase.in_memory(records)
+    return in_memory(records)
 
 
 def full_width(text: str) -> str:
@@ -326,7 +327,7 @@ def test_no_match_message_names_the_three_nearest() -> None:
 
 def test_no_match_in_an_empty_base_suggests_nothing() -> None:
     with pytest.raises(NoMatch) as caught:
-        resolve(FactBase.in_memory(()), "spain")
+        resolve(in_memory(()), "spain")
     assert str(caught.value) == "No subject matches 'spain'."
     assert caught.value.suggestions == ()
 
@@ -492,7 +493,7 @@ def test_every_spelling_of_pyongyang_folds_alike_for_subjects_and_search(spellin
 @pytest.mark.parametrize("spelling", PYONGYANG_SPELLINGS)
 def test_every_spelling_finds_the_city_however_the_file_spells_it(spelling: str) -> None:
     for written in PYONGYANG_SPELLINGS:
-        base = FactBase.in_memory([model.Entity(id="pyongyang", entity_kind="city", name=written)])
+        base = in_memory([model.Entity(id="pyongyang", entity_kind="city", name=written)])
         assert resolve(base, spelling).best.score == 100.0
         assert complete(base, spelling) == [written]
         assert [hit.record.id for hit in search(base, spelling)] == ["pyongyang"]

@@ -18,7 +18,8 @@ import time
 
 from dprkrel import __version__
 from dprkrel.core import model
-from dprkrel.core.store import FORMAT, DamagedCache, FactBase, build
+from dprkrel.core.compiler import build, in_memory
+from dprkrel.core.store import FORMAT, DamagedCache, FactBase
 
 # Start-up: a warm start runs this module, so paths are strings handled with os (pathlib
 # and the urllib it loads cost some 14 ms) and typing (some 14 ms) is left to type checkers.
@@ -220,7 +221,7 @@ def open_or_build(
         handle, temporary = tempfile.mkstemp(prefix=f".{base_key}.", suffix=".tmp", dir=directory)
         os.close(handle)
     except OSError:
-        return FactBase.in_memory(records, files)
+        return in_memory(records, files)
     try:
         connection = sqlite3.connect(temporary)
         # No journal and no syncs: a half-written file is never renamed into place anyway.
@@ -234,7 +235,7 @@ def open_or_build(
             connection.close()
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        return FactBase.in_memory(records, files)
+        return in_memory(records, files)
     _prune(directory)
     return FactBase(connection, files)
 

@@ -20,11 +20,10 @@ from dprkrel.core.normalise import fold
 # Start-up: typing and dataclasses cost some 40 ms between them, so neither is imported.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterator
+    from collections.abc import Collection, Iterator, Sequence
     from typing import Any
 
     from dprkrel.core.store import FactBase
-
 
 # Records scoring below this are noise: an unrelated word shares a few letters with a query word.
 MIN_SCORE = 60.0
@@ -88,6 +87,38 @@ def headline_words(record: model.Record) -> set[str]:
     if isinstance(record, model.Advisory):
         headline = record.scope
     return set(words_of(headline))
+
+
+def index(records: Sequence[model.Record]) -> tuple[list[int], Iterator[tuple[int, bytes, bytes]], str]:
+    """The search index of these records, as the store keeps it (see store.write).
+
+    Per record, in order, how many words its headline holds; the postings, for each word of
+    the vocabulary (by its number) the positions of the records that hold it, packed, and a
+    byte for each that is 1 when the word is in the record's headline; and the vocabulary,
+    one word a line, sorted, so that a search finds the words beginning with a prefix by
+    bisection. The words are worked out twice rather than kept: for a large base, keeping
+    them costs more memory.
+    """
+    from array import array
+
+    distinct: set[str] = set()
+    for record in records:
+        distinct.update(record_words(record))
+    vocabulary = {word: number for number, word in enumerate(sorted(distinct))}
+    del distinct
+    headline_sizes: list[int] = []
+    postings: dict[int, tuple[array[int], bytearray]] = {}
+    for pos, record in enumerate(records):
+        headline = headline_words(record)
+        headline_sizes.append(len(headline))
+        for word in record_words(record):
+            positions, heads = postings.setdefault(vocabulary[word], (array("i"), bytearray()))
+            positions.append(pos)
+            heads.append(word in headline)
+    rows = ((word, positions.tobytes(), bytes(heads)) for word, (positions, heads) in postings.items())
+    # One string, not a list: decoding one long JSON string is far quicker than a list of
+    # a hundred thousand short ones, and words never hold a line break.
+    return headline_sizes, rows, "\n".join(vocabulary)
 
 
 def _word_scores(query_word: str, vocabulary: list[str]) -> dict[int, float]:

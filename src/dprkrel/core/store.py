@@ -1,6 +1,7 @@
 """The loaded fact base, kept in SQLite: records by id, kind and the entities they name.
 
-A fact base is compiled once from its YAML files into a small database (see cache.py):
+A fact base is compiled once from its YAML files into a small database (see cache.py and
+compiler.py, which works out the subject and search indexes this module only stores):
 a file in the user's cache directory when one is writable, or a database in memory when
 not. Queries read only the rows they need and build records on demand, so a warm
 `timeline spain` costs the same on a base of fifty records as on one of a hundred thousand.
@@ -20,7 +21,7 @@ from dprkrel.core.errors import DprkrelError
 # Start-up: every command opens a fact base; typing would add some 14 ms to each.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
     from typing import Any, TypeVar
 
     R = TypeVar("R", bound=model.Record)
@@ -227,13 +228,6 @@ class FactBase:
         counts: dict[str, int] = self.meta("citations")
         return counts
 
-    @classmethod
-    def in_memory(cls, records: Iterable[model.Record], files: tuple[str, ...] = ()) -> FactBase:
-        """A fact base of these records, compiled into memory (no cache file)."""
-        connection = sqlite3.connect(":memory:")
-        build(connection, records)
-        return cls(connection, files)
-
     @property
     def connection(self) -> sqlite3.Connection:
         """The database the records are read from."""
@@ -259,21 +253,26 @@ class _ById:
 # -- building ------------------------------------------------------------------------------
 
 
-def build(connection: sqlite3.Connection, records: Iterable[model.Record]) -> None:
+def write(
+    connection: sqlite3.Connection,
+    records: Sequence[model.Record],
+    *,
+    headline_sizes: Iterable[int],
+    postings: Iterable[tuple[int, bytes, bytes]],
+    meta: Mapping[str, object],
+) -> None:
     """Write the records, their indexes and the values derived from them into an empty database.
 
-    The rows are streamed into SQLite rather than gathered first: for a large base the lists
-    of rows would cost more memory than the records themselves.
+    `headline_sizes` (one per record, in order) and `postings` (word, packed positions, heads)
+    are the search index, `meta` more values to keep by name (the vocabulary, the subject
+    index): compiler.py works them out. The rows are streamed into SQLite rather than
+    gathered first: for a large base the lists of rows would cost more memory than the
+    records themselves.
     """
-    from array import array
-
     from dprkrel.core import schema
-    from dprkrel.core.search import headline_words, record_words
-    from dprkrel.core.subjects import SubjectIndex
 
     db = connection
     db.executescript(TABLES_SQL)
-    records = list(records)
     counts = {section.record_type.KIND: 0 for section in schema.SECTIONS}
     citations: dict[str, int] = {}
     for record in records:
@@ -284,50 +283,20 @@ def build(connection: sqlite3.Connection, records: Iterable[model.Record]) -> No
             citations[source] = citations.get(source, 0) + 1
 
     def record_rows() -> Iterator[tuple[int, str, str, str, int, int]]:
-        for pos, record in enumerate(records):
+        for pos, (record, headline_size) in enumerate(zip(records, headline_sizes, strict=True)):
             data = json.dumps(codec.encode(record), ensure_ascii=False, separators=(",", ":"))
-            yield (pos, record.id, record.kind, data, _crc(data), len(headline_words(record)))
+            yield (pos, record.id, record.kind, data, _crc(data), headline_size)
 
     def mention_rows() -> Iterator[tuple[str, int]]:
         for pos, record in enumerate(records):
             for entity in model.mentioned_ids(record):
                 yield (entity, pos)
 
-    # Sorted, so that search finds the words beginning with a prefix by bisection. The words
-    # are worked out twice rather than kept: for a large base, keeping them costs more memory.
-    distinct: set[str] = set()
-    for record in records:
-        distinct.update(record_words(record))
-    vocabulary = {word: number for number, word in enumerate(sorted(distinct))}
-    del distinct
-
-    postings: dict[int, tuple[array[int], bytearray]] = {}
-    for pos, record in enumerate(records):
-        headline = headline_words(record)
-        for word in record_words(record):
-            positions, heads = postings.setdefault(vocabulary[word], (array("i"), bytearray()))
-            positions.append(pos)
-            heads.append(word in headline)
-
     db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", record_rows())
     db.executemany("INSERT INTO mentions VALUES (?, ?)", mention_rows())
-    db.executemany(
-        "INSERT INTO postings VALUES (?, ?, ?)",
-        ((word, positions.tobytes(), bytes(heads)) for word, (positions, heads) in postings.items()),
-    )
+    db.executemany("INSERT INTO postings VALUES (?, ?, ?)", postings)
     db.executescript(INDEXES_SQL)
-    entities = [record for record in records if isinstance(record, model.Entity)]
-    subjects = SubjectIndex(entities).to_state()
-    meta = {
-        "format": FORMAT,
-        "counts": counts,
-        "citations": citations,
-        # One string, not a list: decoding one long JSON string is far quicker than a list of
-        # a hundred thousand short ones, and words never hold a line break.
-        "vocabulary": "\n".join(vocabulary),
-        **{f"subjects:{table}": value for table, value in subjects.items()},
-    }
-    for key, value in meta.items():
+    for key, value in {"format": FORMAT, "counts": counts, "citations": citations, **meta}.items():
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         db.execute("INSERT INTO meta VALUES (?, ?, ?)", (key, text, _crc(text)))
     db.commit()
