@@ -17,8 +17,7 @@ from dprkrel.core.codec import dataclass_fields
 from dprkrel.core.frozen import Frozen
 from dprkrel.core.normalise import fold
 
-# Start-up: typing and dataclasses cost some 40 ms between them, so neither is imported.
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # see tests/test_startup.py
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterator, Sequence
     from typing import Any

@@ -18,8 +18,7 @@ import zlib
 from dprkrel.core import codec, model
 from dprkrel.core.errors import DprkrelError
 
-# Start-up: every command opens a fact base; typing would add some 14 ms to each.
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # see tests/test_startup.py
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
     from typing import Any, TypeVar
@@ -73,7 +72,7 @@ class FactBase:
         self._meta: dict[str, Any] = {}
         self.by_id = _ById(self)
         # What other modules work out from this base and keep while it lives, by a name of
-        # their own: the subject index (see resolve.SubjectIndex.of).
+        # their own: the subject index (see subjects.SubjectIndex.of).
         self.derived: dict[str, object] = {}
 
     # -- reading -----------------------------------------------------------------------------

@@ -35,10 +35,7 @@ from dprkrel.core.frozen import Frozen
 from dprkrel.core.normalise import normalise, words
 from dprkrel.core.store import DamagedCache
 
-# Start-up: every command that takes a subject imports this module, so it does without
-# typing and dataclasses (some 40 ms between them); the records are Frozen ones, and the
-# index's own small classes plain ones with slots.
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # see tests/test_startup.py
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from typing import Any
