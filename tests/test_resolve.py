@@ -9,9 +9,12 @@ import unicodedata
 import pytest
 
 from dprkrel.core import model
+from dprkrel.core.compiler import in_memory
 from dprkrel.core.errors import EXIT_NOT_FOUND, DprkrelError
+from dprkrel.core.normalise import normalise
 from dprkrel.core.paths import builtin_fact_path
 from dprkrel.core.reading import load
+from dprkrel.core.search import search, words_of
 from dprkrel.core.store import FactBase
 from dprkrel.core.subjects import (
     ALTERNATIVE_MARGIN,
@@ -21,7 +24,6 @@ from dprkrel.core.subjects import (
     Resolution,
     SubjectIndex,
     complete,
-    normalise,
     resolve,
 )
 
@@ -36,7 +38,7 @@ def tiny(*entities: tuple[str, str, tuple[str, ...]]) -> FactBase:
     records = tuple(
         model.Entity(id=id_, entity_kind="country", name=name, aliases=aliases) for id_, name, aliases in entities
     )
-    return FactBase.in_memory(records)
+    return in_memory(records)
 
 
 def full_width(text: str) -> str:
@@ -134,13 +136,14 @@ def test_exact_names_aliases_and_codes_score_100(base: FactBase, query: str, ent
     resolution = resolve(base, query)
     assert resolution.best.id == entity_id
     assert resolution.best.score == 100.0
-    assert resolution.best.matched_text == matched_text
+    assert resolution.matched_text == matched_text
     assert resolution.query == query
 
 
 def test_match_carries_the_entity_display_name_and_kind(base: FactBase) -> None:
-    best = resolve(base, "Choseon-il").best
-    assert best == Match("cao-de-benos", "Alejandro Cao de Benós de Les y Pérez", "person", 100.0, "Choseon-il")
+    resolution = resolve(base, "Choseon-il")
+    assert resolution.best == Match("cao-de-benos", "Alejandro Cao de Benós de Les y Pérez", "person", 100.0)
+    assert resolution.matched_text == "Choseon-il"
     assert resolve(base, "madrid").best.kind == "city"
     assert resolve(base, "EU").best.kind == "international_organisation"
 
@@ -209,8 +212,7 @@ def test_typos_and_partial_names_are_forgiven(base: FactBase, query: str, entity
 
 
 def test_typo_in_a_spanish_name_shows_which_name_matched(base: FactBase) -> None:
-    best = resolve(base, "corea del nort").best
-    assert best.matched_text == "Corea del Norte"
+    assert resolve(base, "corea del nort").matched_text == "Corea del Norte"
 
 
 def test_an_exact_match_is_not_shadowed_by_longer_names_containing_it(base: FactBase) -> None:
@@ -249,7 +251,9 @@ def test_of_two_names_scoring_alike_the_earlier_is_shown() -> None:
     # The display name scores 90 as a part ("abcdefghi" of "Abcdefghi Zed"), the alias 90 as
     # a whole: the display name comes first, so it is the one shown.
     small = tiny(("one", "Abcdefghi Zed", ("Abcdefghijk",)))
-    assert resolve(small, "abcdefghi").best == Match("one", "Abcdefghi Zed", "country", 90.0, "Abcdefghi Zed")
+    resolution = resolve(small, "abcdefghi")
+    assert resolution.best == Match("one", "Abcdefghi Zed", "country", 90.0)
+    assert resolution.matched_text == "Abcdefghi Zed"
 
 
 # -- short queries --------------------------------------------------------------------------
@@ -323,7 +327,7 @@ def test_no_match_message_names_the_three_nearest() -> None:
 
 def test_no_match_in_an_empty_base_suggests_nothing() -> None:
     with pytest.raises(NoMatch) as caught:
-        resolve(FactBase.in_memory(()), "spain")
+        resolve(in_memory(()), "spain")
     assert str(caught.value) == "No subject matches 'spain'."
     assert caught.value.suggestions == ()
 
@@ -396,47 +400,31 @@ def test_ties_go_to_the_smaller_id_whatever_the_file_order() -> None:
     beta, alpha = ("b-twin", "Beta", ("Twin",)), ("a-twin", "Alpha", ("Twin",))
     for entities in ((beta, alpha), (alpha, beta)):
         resolution = resolve(tiny(*entities), "twin")
-        assert resolution.best == Match("a-twin", "Alpha", "country", 100.0, "Twin")
-        assert resolution.alternatives == (Match("b-twin", "Beta", "country", 100.0, "Twin"),)
+        assert resolution.best == Match("a-twin", "Alpha", "country", 100.0)
+        assert resolution.alternatives == (Match("b-twin", "Beta", "country", 100.0),)
+        assert resolution.matched_texts == ("Twin", "Twin")
 
 
 def test_an_entity_appears_once_with_its_best_name() -> None:
     small = tiny(("one", "Twin", ("Twins", "Twin City", "TWIN")), ("two", "Other", ("Twin Peaks",)))
     resolution = resolve(small, "twin")
-    assert resolution.best == Match("one", "Twin", "country", 100.0, "Twin")
+    assert resolution.best == Match("one", "Twin", "country", 100.0)
+    assert resolution.matched_text == "Twin"
     ids = [match.id for match in resolution.alternatives]
     assert "one" not in ids
     assert len(ids) == len(set(ids))
 
 
+def test_a_match_is_id_name_kind_and_score_in_that_order(base: FactBase) -> None:
+    # The JSON answers' "matched" objects are these dicts.
+    match = resolve(base, "madrid").best
+    assert list(match.as_dict().items()) == [("id", "madrid"), ("name", "Madrid"), ("kind", "city"), ("score", 100.0)]
+
+
 def test_resolution_is_a_plain_value(base: FactBase) -> None:
     resolution = resolve(base, "madrid")
     assert isinstance(resolution, Resolution)
-    assert resolution == Resolution("madrid", Match("madrid", "Madrid", "city", 100.0, "Madrid"), ())
-
-
-# -- kinds filter ---------------------------------------------------------------------------
-
-
-def test_kinds_filter(base: FactBase) -> None:
-    assert resolve(base, "madrid", kinds={"city"}).best.id == "madrid"
-    assert resolve(base, "Cao de Benós", kinds={"person"}).best.id == "cao-de-benos"
-    with pytest.raises(NoMatch) as caught:
-        resolve(base, "madrid", kinds={"country"})
-    assert caught.value.suggestions
-    assert {match.kind for match in caught.value.suggestions} == {"country"}
-
-
-def test_kinds_filter_narrows_an_ambiguity(base: FactBase) -> None:
-    resolution = resolve(base, "red cross", kinds={"organisation"})
-    assert resolution.best.id == "prk-red-cross"
-    assert [match.id for match in resolution.alternatives] == ["spanish-red-cross"]
-
-
-def test_empty_kinds_match_nothing(base: FactBase) -> None:
-    with pytest.raises(NoMatch) as caught:
-        resolve(base, "spain", kinds=set())
-    assert caught.value.suggestions == ()
+    assert resolution == Resolution("madrid", Match("madrid", "Madrid", "city", 100.0), (), ("Madrid",))
 
 
 # -- completion -----------------------------------------------------------------------------
@@ -489,3 +477,24 @@ def test_importing_the_module_leaves_rapidfuzz_unloaded() -> None:
     code = "import sys, dprkrel.core.subjects; print('rapidfuzz' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+# -- one folding for subjects, completion and search ------------------------------------------
+
+PYONGYANG_SPELLINGS = ["P\u02bby\u014fngyang", "P'y\u014fngyang", "P\u2019yongyang", "Pyongyang", "PY\u014eNGYANG"]
+
+
+@pytest.mark.parametrize("spelling", PYONGYANG_SPELLINGS)
+def test_every_spelling_of_pyongyang_folds_alike_for_subjects_and_search(spelling: str) -> None:
+    assert normalise(spelling) == "pyongyang"
+    assert words_of(spelling) == ["pyongyang"]
+
+
+@pytest.mark.parametrize("spelling", PYONGYANG_SPELLINGS)
+def test_every_spelling_finds_the_city_however_the_file_spells_it(spelling: str) -> None:
+    for written in PYONGYANG_SPELLINGS:
+        base = in_memory([model.Entity(id="pyongyang", entity_kind="city", name=written)])
+        assert resolve(base, spelling).best.score == 100.0
+        assert complete(base, spelling) == [written]
+        assert [hit.record.id for hit in search(base, spelling)] == ["pyongyang"]
+        assert search(base, spelling)[0].score == 100.0

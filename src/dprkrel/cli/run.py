@@ -73,7 +73,8 @@ def subject_candidates(settings: Settings, incomplete: str) -> list[str]:
 
     Completion must never fail loudly: with bad data or no fact base it offers nothing.
     """
-    from dprkrel.core.subjects import complete, normalise
+    from dprkrel.core.normalise import normalise
+    from dprkrel.core.subjects import complete
 
     try:
         candidates = complete(_open(settings), incomplete)

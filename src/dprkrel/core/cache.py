@@ -17,7 +17,8 @@ import sqlite3
 import time
 
 from dprkrel.core import model
-from dprkrel.core.store import FORMAT, DamagedCache, FactBase, build
+from dprkrel.core.compiler import build, in_memory
+from dprkrel.core.store import FORMAT, DamagedCache, FactBase
 from dprkrel.core.version import __version__
 
 TYPE_CHECKING = False
@@ -218,7 +219,7 @@ def open_or_build(
         handle, temporary = tempfile.mkstemp(prefix=f".{base_key}.", suffix=".tmp", dir=directory)
         os.close(handle)
     except OSError:
-        return FactBase.in_memory(records, files)
+        return in_memory(records, files)
     try:
         connection = sqlite3.connect(temporary)
         # No journal and no syncs: a half-written file is never renamed into place anyway.
@@ -232,7 +233,7 @@ def open_or_build(
             connection.close()
         with contextlib.suppress(OSError):
             os.unlink(temporary)
-        return FactBase.in_memory(records, files)
+        return in_memory(records, files)
     _prune(directory)
     return FactBase(connection, files)
 

@@ -9,20 +9,20 @@ the records it returns: a hundred thousand records cost little more than fifty.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left
 from itertools import compress
 
 from dprkrel.core import model
 from dprkrel.core.codec import dataclass_fields
 from dprkrel.core.frozen import Frozen
-from dprkrel.core.store import FactBase
+from dprkrel.core.normalise import fold
 
-# Start-up: typing and dataclasses cost some 40 ms between them, so neither is imported.
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # see tests/test_startup.py
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterator
+    from collections.abc import Collection, Iterator, Sequence
     from typing import Any
+
+    from dprkrel.core.store import FactBase
 
 # Records scoring below this are noise: an unrelated word shares a few letters with a query word.
 MIN_SCORE = 60.0
@@ -38,11 +38,6 @@ _MIN_WORD = 3
 # A pathological query is cut here: no one searches with more words than that.
 _MAX_QUERY_WORDS = 12
 _WORD = re.compile(r"\w+")
-# Combining diacritical marks (the blocks Latin, Greek and Cyrillic accents come from), and
-# apostrophes, which join a word rather than split it ("P'yŏngyang" is one word).
-_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f'`\u2018\u2019\u02bc]")
-# Letters without a decomposition, spelt as their readers type them.
-_FOLDS = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "\u0131": "i", "æ": "ae", "œ": "oe", "þ": "th"})
 
 
 class Hit(Frozen):
@@ -67,20 +62,9 @@ def _texts(value: Any) -> Iterator[str]:
                 yield from _texts(getattr(value, name))
 
 
-def fold(text: str) -> str:
-    """Case, width and accents folded away ("Benós" → "benos"), Hangul kept in syllables.
-
-    Like resolve.normalise, but done on a whole text at once with the C-level codecs and one
-    regular expression, since every word of every record passes through it when a fact base
-    is compiled; the words and spaces between them are kept.
-    """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return unicodedata.normalize("NFC", _MARKS.sub("", decomposed)).translate(_FOLDS)
-
-
 def words_of(text: str) -> list[str]:
-    """The folded words of a text that are long enough to search by; numbers of more than
-    four digits (serial numbers, not years) are left out."""
+    """The folded words of a text (see normalise.fold) that are long enough to search by;
+    numbers of more than four digits (serial numbers, not years) are left out."""
     return [
         word for word in _WORD.findall(fold(text)) if len(word) >= _MIN_WORD and not (len(word) > 4 and word.isdigit())
     ]
@@ -102,6 +86,38 @@ def headline_words(record: model.Record) -> set[str]:
     if isinstance(record, model.Advisory):
         headline = record.scope
     return set(words_of(headline))
+
+
+def index(records: Sequence[model.Record]) -> tuple[list[int], Iterator[tuple[int, bytes, bytes]], str]:
+    """The search index of these records, as the store keeps it (see store.write).
+
+    Per record, in order, how many words its headline holds; the postings, for each word of
+    the vocabulary (by its number) the positions of the records that hold it, packed, and a
+    byte for each that is 1 when the word is in the record's headline; and the vocabulary,
+    one word a line, sorted, so that a search finds the words beginning with a prefix by
+    bisection. The words are worked out twice rather than kept: for a large base, keeping
+    them costs more memory.
+    """
+    from array import array
+
+    distinct: set[str] = set()
+    for record in records:
+        distinct.update(record_words(record))
+    vocabulary = {word: number for number, word in enumerate(sorted(distinct))}
+    del distinct
+    headline_sizes: list[int] = []
+    postings: dict[int, tuple[array[int], bytearray]] = {}
+    for pos, record in enumerate(records):
+        headline = headline_words(record)
+        headline_sizes.append(len(headline))
+        for word in record_words(record):
+            positions, heads = postings.setdefault(vocabulary[word], (array("i"), bytearray()))
+            positions.append(pos)
+            heads.append(word in headline)
+    rows = ((word, positions.tobytes(), bytes(heads)) for word, (positions, heads) in postings.items())
+    # One string, not a list: decoding one long JSON string is far quicker than a list of
+    # a hundred thousand short ones, and words never hold a line break.
+    return headline_sizes, rows, "\n".join(vocabulary)
 
 
 def _word_scores(query_word: str, vocabulary: list[str]) -> dict[int, float]:
@@ -163,12 +179,12 @@ def search(base: FactBase, query: str, *, limit: int = 10, kinds: Collection[str
     least = (MIN_SCORE - 0.05) * len(query_words)
     ranked = {pos: round(total / len(query_words), 1) for pos, total in totals.items() if total >= least}
     ranked = {pos: score for pos, score in ranked.items() if score >= MIN_SCORE}
-    summaries = base.summaries_at(ranked)
+    summaries = base.summaries_at(ranked)  # (id, kind, headline size)
     if kinds:
-        ranked = {pos: score for pos, score in ranked.items() if summaries[pos].kind in kinds}
+        ranked = {pos: score for pos, score in ranked.items() if summaries[pos][1] in kinds}
     order = sorted(
         ranked,
-        key=lambda pos: (-ranked[pos], -held.get(pos, 0), summaries[pos].headline_size, summaries[pos].id),
+        key=lambda pos: (-ranked[pos], -held.get(pos, 0), summaries[pos][2], summaries[pos][0]),
     )[:limit]
     records = base.at(order)
     return [Hit(records[pos], ranked[pos]) for pos in order if pos in records]

@@ -1,6 +1,7 @@
 """The loaded fact base, kept in SQLite: records by id, kind and the entities they name.
 
-A fact base is compiled once from its YAML files into a small database (see cache.py):
+A fact base is compiled once from its YAML files into a small database (see cache.py and
+compiler.py, which works out the subject and search indexes this module only stores):
 a file in the user's cache directory when one is writable, or a database in memory when
 not. Queries read only the rows they need and build records on demand, so a warm
 `timeline spain` costs the same on a base of fifty records as on one of a hundred thousand.
@@ -13,15 +14,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
-from collections.abc import Mapping
 
 from dprkrel.core import codec, model
 from dprkrel.core.errors import DprkrelError
 
-# Start-up: every command opens a fact base; typing would add some 14 ms to each.
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # see tests/test_startup.py
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
     from typing import Any, TypeVar
 
     R = TypeVar("R", bound=model.Record)
@@ -45,17 +44,6 @@ CREATE UNIQUE INDEX records_id ON records (id);
 CREATE INDEX records_kind ON records (kind, pos);
 CREATE INDEX mentions_entity ON mentions (entity, pos);
 """
-
-
-class RecordSummary:
-    """What search ranks a record by, read without building the record."""
-
-    __slots__ = ("headline_size", "id", "kind")
-
-    def __init__(self, id: str, kind: str, headline_size: int) -> None:
-        self.id = id
-        self.kind = kind
-        self.headline_size = headline_size
 
 
 class DamagedCache(DprkrelError):
@@ -82,9 +70,9 @@ class FactBase:
         self._records: dict[int, model.Record] = {}
         self._positions: dict[str, int] = {}
         self._meta: dict[str, Any] = {}
-        self.by_id: Mapping[str, model.Record] = _ById(self)
+        self.by_id = _ById(self)
         # What other modules work out from this base and keep while it lives, by a name of
-        # their own: the subject index (see resolve.SubjectIndex.of).
+        # their own: the subject index (see subjects.SubjectIndex.of).
         self.derived: dict[str, object] = {}
 
     # -- reading -----------------------------------------------------------------------------
@@ -151,11 +139,6 @@ class FactBase:
         rows = self._rows("SELECT pos, id, kind, data, crc FROM records WHERE id = ?", (record_id,))
         return rows[0] if rows and rows[0].id == record_id else None
 
-    @property
-    def records(self) -> tuple[model.Record, ...]:
-        """Every record, in file order (builds them all: for small bases and full scans)."""
-        return tuple(self._rows("SELECT pos, id, kind, data, crc FROM records ORDER BY pos"))
-
     def of_type(self, record_type: type[R]) -> tuple[R, ...]:
         """Every record of one kind, in file order."""
         rows = self._rows(
@@ -202,15 +185,15 @@ class FactBase:
                 rows.update(self._positioned(sql + " AND kind = ?", [*batch, kind]))
         return {pos: rows[pos] for pos in wanted if pos in rows}
 
-    def summaries_at(self, positions: Collection[int]) -> dict[int, RecordSummary]:
-        """Id, kind and headline size of the record at each position, without building it."""
+    def summaries_at(self, positions: Collection[int]) -> dict[int, tuple[str, str, int]]:
+        """(id, kind, headline size) of the record at each position, without building it."""
         wanted = list(positions)
-        found: dict[int, RecordSummary] = {}
+        found: dict[int, tuple[str, str, int]] = {}
         for start in range(0, len(wanted), 500):
             batch = wanted[start : start + 500]
             marks = ",".join("?" * len(batch))
             sql = f"SELECT pos, id, kind, headline_size FROM records WHERE pos IN ({marks})"
-            found.update((row[0], RecordSummary(*row[1:])) for row in self._query(sql, batch))
+            found.update((pos, (id_, kind, size)) for pos, id_, kind, size in self._query(sql, batch))
         return found
 
     def postings(self, words: Collection[int]) -> Iterator[tuple[int, Sequence[int], bytes]]:
@@ -244,24 +227,14 @@ class FactBase:
         counts: dict[str, int] = self.meta("citations")
         return counts
 
-    @classmethod
-    def in_memory(cls, records: Iterable[model.Record], files: tuple[str, ...] = ()) -> FactBase:
-        """A fact base of these records, compiled into memory (no cache file)."""
-        connection = sqlite3.connect(":memory:")
-        build(connection, records)
-        return cls(connection, files)
-
     @property
     def connection(self) -> sqlite3.Connection:
         """The database the records are read from."""
         return self._db
 
-    def close(self) -> None:
-        self._db.close()
 
-
-class _ById(Mapping[str, model.Record]):
-    """`base.by_id[...]`: records looked up by id, one query each."""
+class _ById:
+    """`base.by_id[...]`: a record by its id, one query; KeyError for an unknown id. `in` too."""
 
     def __init__(self, base: FactBase) -> None:
         self._base = base
@@ -272,34 +245,33 @@ class _ById(Mapping[str, model.Record]):
             raise KeyError(record_id)
         return record
 
-    def __contains__(self, record_id: object) -> bool:
-        return isinstance(record_id, str) and self._base.get(record_id) is not None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter([row[0] for row in self._base._query("SELECT id FROM records ORDER BY pos")])
-
-    def __len__(self) -> int:
-        return int(self._base._query("SELECT COUNT(*) FROM records")[0][0])
+    def __contains__(self, record_id: str) -> bool:
+        return self._base.get(record_id) is not None
 
 
 # -- building ------------------------------------------------------------------------------
 
 
-def build(connection: sqlite3.Connection, records: Iterable[model.Record]) -> None:
+def write(
+    connection: sqlite3.Connection,
+    records: Sequence[model.Record],
+    *,
+    headline_sizes: Iterable[int],
+    postings: Iterable[tuple[int, bytes, bytes]],
+    meta: Mapping[str, object],
+) -> None:
     """Write the records, their indexes and the values derived from them into an empty database.
 
-    The rows are streamed into SQLite rather than gathered first: for a large base the lists
-    of rows would cost more memory than the records themselves.
+    `headline_sizes` (one per record, in order) and `postings` (word, packed positions, heads)
+    are the search index, `meta` more values to keep by name (the vocabulary, the subject
+    index): compiler.py works them out. The rows are streamed into SQLite rather than
+    gathered first: for a large base the lists of rows would cost more memory than the
+    records themselves.
     """
-    from array import array
-
     from dprkrel.core import schema
-    from dprkrel.core.search import headline_words, record_words
-    from dprkrel.core.subjects import SubjectIndex
 
     db = connection
     db.executescript(TABLES_SQL)
-    records = list(records)
     counts = {section.record_type.KIND: 0 for section in schema.SECTIONS}
     citations: dict[str, int] = {}
     for record in records:
@@ -310,50 +282,20 @@ def build(connection: sqlite3.Connection, records: Iterable[model.Record]) -> No
             citations[source] = citations.get(source, 0) + 1
 
     def record_rows() -> Iterator[tuple[int, str, str, str, int, int]]:
-        for pos, record in enumerate(records):
+        for pos, (record, headline_size) in enumerate(zip(records, headline_sizes, strict=True)):
             data = json.dumps(codec.encode(record), ensure_ascii=False, separators=(",", ":"))
-            yield (pos, record.id, record.kind, data, _crc(data), len(headline_words(record)))
+            yield (pos, record.id, record.kind, data, _crc(data), headline_size)
 
     def mention_rows() -> Iterator[tuple[str, int]]:
         for pos, record in enumerate(records):
             for entity in model.mentioned_ids(record):
                 yield (entity, pos)
 
-    # Sorted, so that search finds the words beginning with a prefix by bisection. The words
-    # are worked out twice rather than kept: for a large base, keeping them costs more memory.
-    distinct: set[str] = set()
-    for record in records:
-        distinct.update(record_words(record))
-    vocabulary = {word: number for number, word in enumerate(sorted(distinct))}
-    del distinct
-
-    postings: dict[int, tuple[array[int], bytearray]] = {}
-    for pos, record in enumerate(records):
-        headline = headline_words(record)
-        for word in record_words(record):
-            positions, heads = postings.setdefault(vocabulary[word], (array("i"), bytearray()))
-            positions.append(pos)
-            heads.append(word in headline)
-
     db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", record_rows())
     db.executemany("INSERT INTO mentions VALUES (?, ?)", mention_rows())
-    db.executemany(
-        "INSERT INTO postings VALUES (?, ?, ?)",
-        ((word, positions.tobytes(), bytes(heads)) for word, (positions, heads) in postings.items()),
-    )
+    db.executemany("INSERT INTO postings VALUES (?, ?, ?)", postings)
     db.executescript(INDEXES_SQL)
-    entities = [record for record in records if isinstance(record, model.Entity)]
-    subjects = SubjectIndex(entities).to_state()
-    meta = {
-        "format": FORMAT,
-        "counts": counts,
-        "citations": citations,
-        # One string, not a list: decoding one long JSON string is far quicker than a list of
-        # a hundred thousand short ones, and words never hold a line break.
-        "vocabulary": "\n".join(vocabulary),
-        **{f"subjects:{table}": value for table, value in subjects.items()},
-    }
-    for key, value in meta.items():
+    for key, value in {"format": FORMAT, "counts": counts, "citations": citations, **meta}.items():
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         db.execute("INSERT INTO meta VALUES (?, ?, ?)", (key, text, _crc(text)))
     db.commit()

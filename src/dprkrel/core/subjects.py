@@ -6,9 +6,9 @@ its display name, its names in every language, its aliases, its codes and its id
 
 How a query is compared with a name:
 
-- Both are normalised (`normalise`): NFKC, case-folded, accents stripped from letters
-  other than Hangul, apostrophes, hyphens, spaces and other punctuation dropped. Equal
-  keys are an exact match and score 100 ("ESPAÑA", "north-korea", "northkorea").
+- Both are normalised (`dprkrel.core.normalise`): folded as search folds them (case,
+  width, accents and apostrophes), then hyphens, spaces and other punctuation dropped.
+  Equal keys are an exact match and score 100 ("ESPAÑA", "north-korea", "northkorea").
 - Otherwise rapidfuzz scores the pair, and the best of three views counts:
   the whole keys with fuzz.ratio (typos: "madird", "sweeden"); the words in any order
   with fuzz.token_sort_ratio, times REORDER_WEIGHT ("Korea, North"); and a run of
@@ -32,14 +32,12 @@ from bisect import bisect_left
 
 from dprkrel.core.errors import EXIT_NOT_FOUND, DprkrelError
 from dprkrel.core.frozen import Frozen
+from dprkrel.core.normalise import normalise, words
 from dprkrel.core.store import DamagedCache
 
-# Start-up: every command that takes a subject imports this module, so it does without
-# typing and dataclasses (some 40 ms between them); the records are Frozen ones, and the
-# index's own small classes plain ones with slots.
-TYPE_CHECKING = False
+TYPE_CHECKING = False  # see tests/test_startup.py
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Iterable
+    from collections.abc import Callable, Iterable
     from typing import Any
 
     from dprkrel.core import model
@@ -78,54 +76,6 @@ MAX_SUGGESTIONS = 3
 # How much of a query a NoMatch message repeats, so that it stays one readable line.
 _MAX_SHOWN_CHARS = 60
 
-# Dropped rather than turned into a space, so "P'yŏngyang" is "pyongyang" and the
-# spaced form of "People's" stays one word; U+02BC and U+02BB are letters to Unicode.
-_APOSTROPHES = frozenset("'`\u2018\u2019\u02bc\u02bb")
-# Letters without a decomposition that NFD would strip, spelt as their readers type them.
-_FOLDS = str.maketrans({"ø": "o", "đ": "d", "ł": "l", "\u0131": "i", "æ": "ae", "œ": "oe", "þ": "th"})
-
-
-def _is_hangul(char: str) -> bool:
-    code = ord(char)
-    return (
-        0xAC00 <= code <= 0xD7A3  # syllables
-        or 0x1100 <= code <= 0x11FF  # jamo
-        or 0x3130 <= code <= 0x318F  # compatibility jamo
-        or 0xA960 <= code <= 0xA97F  # jamo extended-A
-        or 0xD7B0 <= code <= 0xD7FF  # jamo extended-B
-    )
-
-
-def _words(text: str) -> str:
-    """The normalised words of a text, separated by single spaces (see `normalise`)."""
-    # NFKC first: full-width letters (U+FF21 on) become ASCII, and decomposed Hangul (NFD jamo,
-    # as some systems type it) is composed back into syllables.
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    out: list[str] = []
-    for char in folded:
-        if _is_hangul(char):
-            # NFD would split a syllable into jamo: Hangul is kept whole.
-            out.append(char)
-        elif char in _APOSTROPHES:
-            continue
-        else:
-            for part in unicodedata.normalize("NFD", char):
-                if unicodedata.combining(part):
-                    continue
-                out.append(part if part.isalnum() else " ")
-    return " ".join(unicodedata.normalize("NFC", "".join(out)).translate(_FOLDS).split())
-
-
-def normalise(text: str) -> str:
-    """The key subjects are matched by: two names with the same key are the same name.
-
-    NFKC-normalised, case-folded, accents stripped from every letter but Hangul, and
-    everything but letters and digits dropped, spaces included: "España", "ESPANA" and
-    "espana" are all "espana"; "North-Korea" and "north korea" are "northkorea"; Korean
-    stays in composed syllables ("에스빠냐").
-    """
-    return _words(text).replace(" ", "")
-
 
 def _letters(key: str) -> str:
     """The form rapidfuzz compares: Hangul split into jamo, so a typo costs one letter."""
@@ -133,21 +83,28 @@ def _letters(key: str) -> str:
 
 
 class Match(Frozen):
-    """An entity a query matched, with the best-scoring of its names."""
+    """A subject a query matched: the entity's id, display name and kind, and the score of
+    the best of its names. `as_dict()` is its JSON form, fields in this order."""
 
     id: str
     name: str
     kind: str
     score: float
-    matched_text: str
 
 
 class Resolution(Frozen):
-    """The entity a query resolved to, and others that scored nearly as well."""
+    """The entity a query resolved to, and others that scored nearly as well; `matched_texts`
+    holds the name, alias or code each of them was matched by (best first), as written."""
 
     query: str
     best: Match
     alternatives: tuple[Match, ...]
+    matched_texts: tuple[str, ...]
+
+    @property
+    def matched_text(self) -> str:
+        """The name, alias or code the best match was matched by."""
+        return self.matched_texts[0]
 
 
 def _shown(query: str) -> str:
@@ -170,17 +127,6 @@ class NoMatch(DprkrelError):
         if suggestions:
             message += f" Did you mean: {', '.join(match.name for match in suggestions)}?"
         super().__init__(message)
-
-
-class _Subject:
-    """What the index keeps of an entity: what a Match shows."""
-
-    __slots__ = ("id", "kind", "name")
-
-    def __init__(self, id: str, name: str, kind: str) -> None:
-        self.id = id
-        self.name = name
-        self.kind = kind
 
 
 class _Key:
@@ -214,8 +160,11 @@ class SubjectIndex:
 
     def __init__(self, entities: Iterable[model.Entity]) -> None:
         entities = tuple(entities)
-        # Only what a Match shows is kept, so the index can be stored with a compiled base.
-        self.entities = tuple(_Subject(entity.id, entity.name, entity.entity_kind) for entity in entities)
+        # Per entity, only what a Match shows (id, name, kind), so the index can be stored
+        # with a compiled base.
+        self.entities: list[tuple[str, str, str]] = [
+            (entity.id, entity.name, entity.entity_kind) for entity in entities
+        ]
         self._keys: list[_Key] = []
         self._exact: dict[str, list[int]] = {}
         self._full: list[str] = []  # per key, its letters (for fuzz.ratio)
@@ -234,7 +183,7 @@ class SubjectIndex:
             ]
             seen: set[str] = set()
             for text, fuzzy, completes in texts:
-                spaced = _letters(_words(text))
+                spaced = _letters(words(text))
                 full = spaced.replace(" ", "")
                 if not full or full in seen:
                     continue
@@ -262,7 +211,7 @@ class SubjectIndex:
         and `entities`; completion only `completions`; only a fuzzy match needs the rest.
         """
         return {
-            "entities": [[entity.id, entity.name, entity.kind] for entity in self.entities],
+            "entities": [list(entity) for entity in self.entities],
             "keys": [[key.entity, key.text, key.order, key.fuzzy] for key in self._keys],
             "exact": self._exact,
             "spaced": self._spaced,
@@ -316,18 +265,17 @@ class SubjectIndex:
             base.derived[_DERIVED_KEY] = index
         return index
 
-    def _match(self, key_position: int, score: float) -> Match:
-        key = self._keys[key_position]
-        entity = self.entities[key.entity]
-        return Match(entity.id, entity.name, entity.kind, score, key.text)
-
-    def _ranked(self, best: _Best) -> list[Match]:
-        matches = [self._match(position, score) for score, _order, position in best.values()]
+    def _ranked(self, best: _Best) -> list[tuple[Match, int]]:
+        """Each entity's Match, best first, with the position of the key it matched by."""
+        ranked = []
+        for score, _order, position in best.values():
+            id_, name, kind = self.entities[self._keys[position].entity]
+            ranked.append((Match(id_, name, kind, score), position))
         # Scores are rounded before they are compared, so equal-looking scores are equal
         # and the tie goes to the smaller id: the same query always gets the same answer.
-        return sorted(matches, key=lambda match: (-match.score, match.id))
+        return sorted(ranked, key=lambda pair: (-pair[0].score, pair[0].id))
 
-    def candidates(self, query: str, kinds: Collection[str] | None = None) -> tuple[list[Match], list[Match]]:
+    def candidates(self, query: str) -> tuple[list[Match], list[Match]]:
         """Every entity the query matches, best first; and the nearest ones however poorly.
 
         The first list holds one Match per entity that the rules allow to match (each
@@ -336,20 +284,22 @@ class SubjectIndex:
         begins with the query as PREFIX_HINT_SCORE: it ranks suggestions, so a short
         query's suggestion may show a score the rules did not let it match with.
         """
+        accepted, nearest = self._candidates(query)
+        return [match for match, _key in accepted], [match for match, _key in nearest]
+
+    def _candidates(self, query: str) -> tuple[list[tuple[Match, int]], list[tuple[Match, int]]]:
         from rapidfuzz import fuzz, process
 
-        spaced = _letters(_words(query[:MAX_QUERY_CHARS]))
+        spaced = _letters(words(query[:MAX_QUERY_CHARS]))
         full = spaced.replace(" ", "")
         if not full:
             return [], []
-        allowed = {i for i, entity in enumerate(self.entities) if kinds is None or entity.kind in kinds}
         accepted: _Best = {}
         nearest: _Best = {}
         fuzzy_query = len(full) >= MIN_FUZZY_CHARS
         for position in self._exact.get(full, ()):
-            if self._keys[position].entity in allowed:
-                _keep(accepted, self._keys[position], position, 100.0)
-                _keep(nearest, self._keys[position], position, 100.0)
+            _keep(accepted, self._keys[position], position, 100.0)
+            _keep(nearest, self._keys[position], position, 100.0)
         views = (
             (full, self._full, fuzz.ratio, 1.0, None),
             (spaced, self._spaced, fuzz.token_sort_ratio, REORDER_WEIGHT, None),
@@ -359,45 +309,44 @@ class SubjectIndex:
             for _choice, score, i in process.extract(text, choices, scorer=scorer, limit=None):
                 position = owners[i] if owners is not None else i
                 key = self._keys[position]
-                if key.entity not in allowed:
-                    continue
                 _keep(nearest, key, position, score * weight)
                 if fuzzy_query and key.fuzzy:
                     _keep(accepted, key, position, score * weight)
         for position, choice in enumerate(self._full):
-            if choice.startswith(full) and self._keys[position].entity in allowed:
+            if choice.startswith(full):
                 _keep(nearest, self._keys[position], position, PREFIX_HINT_SCORE)
         for i, choice in enumerate(self._parts):
             position = self._part_keys[i]
-            if choice.startswith(full) and self._keys[position].entity in allowed:
+            if choice.startswith(full):
                 _keep(nearest, self._keys[position], position, PREFIX_HINT_SCORE * PART_WEIGHT)
         return self._ranked(accepted), self._ranked(nearest)
 
-    def _exact_matches(self, query: str, kinds: Collection[str] | None) -> list[Match]:
+    def _exact_matches(self, query: str) -> list[tuple[Match, int]]:
         """Entities with a name, alias or code equal to the query once normalised."""
         full = _letters(normalise(query[:MAX_QUERY_CHARS]))
         best: _Best = {}
         for position in self._exact.get(full, ()) if full else ():
-            key = self._keys[position]
-            if kinds is None or self.entities[key.entity].kind in kinds:
-                _keep(best, key, position, 100.0)
+            _keep(best, self._keys[position], position, 100.0)
         return self._ranked(best)
 
-    def resolve(self, query: str, kinds: Collection[str] | None = None) -> Resolution:
+    def resolve(self, query: str) -> Resolution:
         """See `resolve`."""
-        exact = self._exact_matches(query, kinds)
+        exact = self._exact_matches(query)
         if exact:
             # A name typed exactly needs no fuzzy scoring (and no rapidfuzz import): any other
             # entity that also bears that exact name is still reported as an alternative.
-            return Resolution(query, exact[0], tuple(exact[1:]))
-        accepted, nearest = self.candidates(query, kinds)
-        if not accepted or accepted[0].score < THRESHOLD:
+            return self._resolution(query, exact)
+        accepted, nearest = self._candidates(query)
+        if not accepted or accepted[0][0].score < THRESHOLD:
             # A suggestion sharing not one letter with the query would only puzzle.
-            suggestions = tuple(match for match in nearest if match.score > 0)[:MAX_SUGGESTIONS]
+            suggestions = tuple(match for match, _key in nearest if match.score > 0)[:MAX_SUGGESTIONS]
             raise NoMatch(query, suggestions)
-        best = accepted[0]
-        floor = max(THRESHOLD, best.score - ALTERNATIVE_MARGIN)
-        return Resolution(query, best, tuple(match for match in accepted[1:] if match.score >= floor))
+        floor = max(THRESHOLD, accepted[0][0].score - ALTERNATIVE_MARGIN)
+        return self._resolution(query, [pair for pair in accepted if pair[0].score >= floor])
+
+    def _resolution(self, query: str, ranked: list[tuple[Match, int]]) -> Resolution:
+        texts = tuple(self._keys[key].text for _match, key in ranked)
+        return Resolution(query, ranked[0][0], tuple(match for match, _key in ranked[1:]), texts)
 
     def complete(self, prefix: str, limit: int = 20) -> list[str]:
         """See `complete`."""
@@ -413,7 +362,7 @@ class SubjectIndex:
 
 # The stored tables of a SubjectIndex: attribute -> (stored name, how to rebuild it).
 _STORED_TABLES: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "entities": ("entities", lambda rows: tuple(_Subject(*row) for row in rows)),
+    "entities": ("entities", lambda rows: [(id_, name, kind) for id_, name, kind in rows]),
     "_keys": ("keys", lambda rows: [_Key(*row) for row in rows]),
     "_exact": ("exact", dict),
     "_spaced": ("spaced", list),
@@ -429,14 +378,13 @@ _STORED_TABLES: dict[str, tuple[str, Callable[[Any], Any]]] = {
 _DERIVED_KEY = "resolve.SubjectIndex"
 
 
-def resolve(base: FactBase, query: str, *, kinds: Collection[str] | None = None) -> Resolution:
+def resolve(base: FactBase, query: str) -> Resolution:
     """The entity a subject names, and the others it could as well mean.
 
-    `kinds` keeps only entities of those entity kinds ("country", "city", "person", ...).
     Raises NoMatch, naming the nearest entities, when nothing scores THRESHOLD or more;
     also for a blank query or one of punctuation only.
     """
-    return SubjectIndex.of(base).resolve(query, kinds)
+    return SubjectIndex.of(base).resolve(query)
 
 
 def complete(base: FactBase, prefix: str, *, limit: int = 20) -> list[str]:
