@@ -6,7 +6,6 @@ examples pass the validator.
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -423,35 +422,3 @@ def test_schema_doc_examples_agree_with_the_shipped_base(shipped_base: FactBase,
         for name, _default in fields_of(type(record)):
             if name not in PROSE:
                 assert getattr(record, name) == getattr(shipped, name), f"{record.id}.{name} differs"
-
-
-# -- layers -------------------------------------------------------------------------------
-
-CORE = REPO / "src" / "dprkrel" / "core"
-
-
-def core_imports(module: str) -> set[str]:
-    """The core modules a core module imports anywhere: at the top, in a function or for type checkers."""
-    found = set()
-    for node in ast.walk(ast.parse((CORE / f"{module}.py").read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module == "dprkrel.core":
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dprkrel.core."):
-            found.add((node.module or "").removeprefix("dprkrel.core."))
-    return found
-
-
-# What each module may not import, even lazily: the store keeps tables and rows, and what
-# subjects and search derive from the records is worked out above them, by the compiler.
-NOT_IMPORTED = {
-    "normalise": {"store", "subjects", "search", "compiler"},
-    "store": {"subjects", "search", "compiler"},
-    "subjects": {"search", "compiler"},
-    "search": {"subjects", "compiler"},
-}
-
-
-@pytest.mark.parametrize("module", NOT_IMPORTED)
-def test_the_store_subjects_and_search_import_one_another_one_way_only(module: str) -> None:
-    wrong = core_imports(module) & NOT_IMPORTED[module]
-    assert not wrong, f"{module} imports {sorted(wrong)}"
