@@ -70,6 +70,8 @@ def read(argv: list[str]) -> Reading | None:
     """
     if sys.platform == "win32":
         return None  # there click expands ~, variables and wildcards in the arguments itself
+    if any("\x00" in token for token in argv):
+        return None  # no shell passes one; click's path type refuses it, its own way
     position = 0
     global_fields: dict[str, object] = {}
     while position < len(argv) and argv[position].startswith("-"):
