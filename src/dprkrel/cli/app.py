@@ -100,8 +100,7 @@ def _complete_subject(ctx: typer.Context, incomplete: str) -> list[str]:
     """Subjects for the shell's Tab key (see `run.subject_candidates`)."""
     # While completing, the global options are parsed but their callback has not run.
     params = ctx.find_root().params
-    settings = spec.Settings(data=tuple(params.get("data") or ()), builtin=not params.get("no_builtin"))
-    return run.subject_candidates(settings, incomplete)
+    return run.subject_candidates(spec.settings(params), incomplete)
 
 
 # -- Typer parameters from the specification ---------------------------------------------------
@@ -208,10 +207,7 @@ def _add_global_options() -> None:
     )
 
     def body(ctx: typer.Context, **given: Any) -> None:
-        fields = _fields(spec.GLOBAL_OPTIONS, given)
-        data = fields["data"]
-        assert isinstance(data, tuple)
-        ctx.obj = spec.Settings(data=data, builtin=not fields["no_builtin"])
+        ctx.obj = spec.settings(_fields(spec.GLOBAL_OPTIONS, given))
 
     doc = """An offline, source-cited reference on North Korea's foreign relations.
 

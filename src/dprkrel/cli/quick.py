@@ -93,10 +93,7 @@ def read(argv: list[str]) -> Reading | None:
         else:
             arguments.append(token)
             position += 1
-    data = global_fields.get("data", ())
-    assert isinstance(data, tuple)
-    settings = spec.Settings(data=data, builtin=not global_fields.get("no_builtin", False))
-    return Reading(settings, command, fields, tuple(arguments))
+    return Reading(spec.settings(global_fields), command, fields, tuple(arguments))
 
 
 def _read_option(argv: list[str], position: int, command: spec.Command, fields: dict[str, object]) -> int:

@@ -14,7 +14,7 @@ from dprkrel.output.views import OutputFormat
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
 
 DATA_ENV = "DPRKREL_DATA"
 
@@ -226,6 +226,13 @@ class Request(Frozen):
 
 
 DEFAULT_SETTINGS = Settings()
+
+
+def settings(given: Mapping[str, object]) -> Settings:
+    """The settings the global options give (by field: `data`, `no_builtin`), either reader's."""
+    data = given.get("data") or ()
+    assert isinstance(data, (tuple, list))
+    return Settings(data=tuple(data), builtin=not given.get("no_builtin"))
 
 
 def request(command: str, settings: Settings = DEFAULT_SETTINGS, **given: object) -> Request:
