@@ -8,11 +8,15 @@ source gives no causal word for. The rest is read by hand against the sources.
 from __future__ import annotations
 
 import calendar
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer.testing import CliRunner, Result
 
+from dprkrel.cli.app import app
 from dprkrel.core import model
 from dprkrel.core.dates import PartialDate
 from dprkrel.core.store import FactBase
@@ -168,3 +172,79 @@ def test_the_parliament_resolution_names_the_date_it_was_the_latest(shipped_base
     event = shipped_base.by_id["ev-2012-05-ep-resolution"]
     assert isinstance(event, model.Event)
     assert "2013" in event.summary
+
+
+# -- every view, through the command line ----------------------------------------------------
+
+
+def run(*args: str) -> Result:
+    runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1", "DPRKREL_DATA": None})
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def run_json(*args: str) -> dict[str, Any]:
+    result = run(*args, "--json")
+    payload: dict[str, Any] = json.loads(result.stdout)
+    return payload
+
+
+def event_ids(payload: dict[str, Any]) -> list[str]:
+    return [item["id"] for item in payload["results"]]
+
+
+def test_the_eu_timeline_holds_the_events_its_own_records_refer_to() -> None:
+    ids = event_ids(run_json("timeline", "eu"))
+    assert {"ev-2003-six-party-talks", "ev-2012-12-satellite-launch", "ev-2013-02-third-nuclear-test"} <= set(ids)
+
+
+def test_show_holds_the_events_of_the_subjects_scope() -> None:
+    related = [item["id"] for item in run_json("show", "eu")["results"][0]["related"]]
+    assert "ev-2012-05-ep-resolution" in related
+
+
+def test_present_tense_records_say_as_of_in_show_search_and_timeline_tables() -> None:
+    shown = run("show", "spain").stdout
+    assert "Spain has no embassy in North Korea. (as of 2023)" in shown
+    profile = run("show", "cao de benos").stdout
+    assert "Permanent advocate (North Korea), since 1990 (as of 2023)" in profile
+    found = run("search", "autonomous measures").stdout
+    assert "in force against North Korea. (as of 2013)" in found
+    timeline = run("timeline", "spain", "--format", "csv").stdout
+    assert "since this day. (as of 2023)" in timeline
+
+
+def test_present_tense_records_are_warned_about_in_the_json_of_show_and_search() -> None:
+    for payload in (run_json("show", "eu"), run_json("search", "policy")):
+        stale = {item["id"] for item in payload["warnings"] if item["type"] == "stale"}
+        assert "pol-eu-critical-engagement" in stale
+
+
+def test_profile_references_carry_tense_inference_and_conflicts() -> None:
+    related = {item["id"]: item for item in run_json("show", "spain")["results"][0]["related"]}
+    assert related["st-esp-no-embassy-in-prk"]["present_tense"] is True
+    assert related["st-esp-no-embassy-in-prk"]["stated_as_of"] == {"date": "2023", "precision": "year"}
+    assert related["ev-2007-08-floods"]["inferred"] is True
+    assert related["ev-2013-10-prk-embassy-madrid-opens"]["conflicts"][0]["field"] == "date"
+
+
+def test_a_role_that_ended_is_not_shown_as_current() -> None:
+    assert "Ambassador of North Korea to Spain (North Korea), until 2017" in run("show", "kim hyok chol").stdout
+
+
+def test_the_chart_ends_present_tense_periods_at_their_sources_date() -> None:
+    spain = run("timeline", "spain", "--chart").stdout
+    eu = run("timeline", "eu", "--chart").stdout
+    for chart, year in ((spain, "2023"), (eu, "2013")):
+        assert "ongoing as of" not in chart
+        assert f"still so as of its source's date ({year})" in chart
+
+
+def test_a_date_filter_matches_any_claim_of_a_disputed_date() -> None:
+    ids = event_ids(run_json("timeline", "spain", "--since", "2014", "--until", "2014"))
+    assert ids == ["ev-2013-10-prk-embassy-madrid-opens"]
+
+
+def test_every_view_of_a_disputed_date_shows_every_claim() -> None:
+    assert "Oct 2013 / 2014 *: North Korea opens a resident embassy in Madrid." in run("show", "north korea").stdout
+    legend = run("timeline", "spain", "--chart").stdout
+    assert "North Korea opens a resident embassy in Madrid. (dated Oct 2013 / 2014 *)" in legend
