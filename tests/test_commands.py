@@ -191,6 +191,7 @@ def test_timeline_table_lists_the_events_of_spain_in_order() -> None:
         "ev-2001-02-07-esp-prk-relations",
         "ev-2001-12-11-paer-nam-sun-visit",
         "ev-2006-multiple-accreditation",
+        "ev-2007-08-floods",
         "ev-2007-09-esp-flood-aid",
         "ev-2013-10-prk-embassy-madrid-opens",
         "ev-2013-10-25-kung-sok-ung-visit",
@@ -198,8 +199,8 @@ def test_timeline_table_lists_the_events_of_spain_in_order() -> None:
         "ev-2019-02-madrid-embassy-incident",
         "ev-2023-prk-embassy-madrid-closes",
     ]
-    # The floods of August 2007 involve North Korea only: Spain's aid for them is listed.
-    assert "ev-2007-08-floods" not in ids
+    # The floods of August 2007 involve North Korea only, but Spain's aid record answers them:
+    # a subject's timeline holds the events its own records refer to.
     assert [row[0] for row in rows[:4]] == ["1990", "15 Dec 2000", "7 Feb 2001", "11 Dec 2001"]
     # The disputed opening shows both dates, not one of them.
     opening = rows[ids.index("ev-2013-10-prk-embassy-madrid-opens")][0]
@@ -214,11 +215,12 @@ def test_chart_draws_periods_from_their_start_to_the_as_of_date(pinned_today: Pa
     assert min(years) == 1990  # the first event
     relations = next(line for line in lines if line.startswith("Spain\N{EN DASH}DPRK relations"))
     # The bar for the relations established in February 2001 starts between 2000 and 2005,
-    # and runs on to the as-of date (▶).
+    # and runs on to the date its source speaks as of (2023), still so then (▶).
     start = relations.index("━")
     assert years[2000] < start < years[2005]
     assert relations.rstrip().endswith("▶")
-    assert any("ongoing as of 2025" in line for line in lines)
+    assert years[2020] < len(relations.rstrip()) < len(lines[2].rstrip())  # short of the axis end
+    assert any("still so as of its source's date (2023)" in line for line in lines)
     assert not any("2026" in line for line in lines[:3]), "the as-of date pins the chart's end, not today"
 
 

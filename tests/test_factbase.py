@@ -161,7 +161,7 @@ def only(items: list[T], what: str) -> T:
 @pytest.mark.parametrize(
     ("actors", "category", "text", "date", "precision"),
     [
-        ({"esp", "prk"}, "diplomatic_relations", "formal diplomatic relations", "2001-02-07", "day"),
+        ({"esp", "prk"}, "diplomatic_relations", "formally kept diplomatic relations", "2001-02-07", "day"),
         ({"es-council-of-ministers", "esp", "prk"}, "diplomatic_relations", "", "2000-12-15", "day"),
         ({"eu", "prk"}, "diplomatic_relations", "", "2001-05", "month"),
         ({"esp", "prk"}, "expulsion", "ambassador", "2017-09-19", "day"),
@@ -231,7 +231,7 @@ def test_eu_aid_over_366m_since_1995_and_10m_in_2011(shipped_base: FactBase) -> 
         None,
     )
     emergency = only([aid for aid in eu_aid if aid.amount == 10_000_000], "aid of €10m")
-    assert (emergency.currency, emergency.amount_qualifier) == ("EUR", "exactly")
+    assert (emergency.currency, emergency.amount_qualifier) == ("EUR", None)
     assert emergency.period_from == emergency.period_to == PartialDate(2011)
 
 

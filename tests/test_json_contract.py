@@ -243,9 +243,12 @@ def test_timeline_eu_dates_as_jq_prints_them() -> None:
     assert dates == [
         {"date": "1995", "precision": "year"},
         {"date": "2001-05", "precision": "month"},
+        {"date": "2003", "precision": "year"},
         {"date": "2008", "precision": "year"},
         {"date": "2011", "precision": "year"},
         {"date": "2012-05", "precision": "month"},
+        {"date": "2012-12", "precision": "month"},
+        {"date": "2013-02", "precision": "month"},
     ]
 
 

@@ -84,7 +84,8 @@ def timeline(
         base, scope=scope, since=since_date, until=until_date, categories=wanted, as_of=as_of_date
     )
     items = _items(base, events)
-    warnings += record_warnings(items, None)
+    # Present-tense events are marked when their source is older than the as-of date.
+    warnings += record_warnings(items, as_of_date or queries.today())
     title = f"Timeline: {matched[0].name}" if matched else "Timeline"
     drawing = _chart(base, title, events, scope, as_of_date or queries.today()) if chart else None
     who = f" for {matched[0].name}" if matched else ""
@@ -135,7 +136,7 @@ def advisory(base: FactBase, country: str | None = None) -> Result:
 
 def search(base: FactBase, query: str, *, limit: int = 10, kinds: Collection[str] = ()) -> Result:
     """Every record matching the words, best first, at most `limit` of them."""
-    from dprkrel.core import model
+    from dprkrel.core import model, queries
     from dprkrel.core import search as ranking
     from dprkrel.core.results import record_warnings
 
@@ -149,7 +150,7 @@ def search(base: FactBase, query: str, *, limit: int = 10, kinds: Collection[str
     hits = ranking.search(base, query, limit=limit, kinds=wanted)
     records = [hit.record for hit in hits]
     items = tuple(_with(item, score=hit.score) for item, hit in zip(_items(base, records), hits, strict=True))
-    warnings = record_warnings(items, None)
+    warnings = record_warnings(items, queries.today())
     return _result(
         base, ("search", query, (), None), records, items, warnings, f"nothing matches '{query}'", f"Search: {query}"
     )
@@ -167,10 +168,10 @@ def show(base: FactBase, name: str) -> Result:
     related = queries.related_records(base, entity.id)
     records = [entity, *related]
     items = _items(base, records)
-    # The table notes the entity's and its records' conflicts too; the JSON has them in each.
-    notes = [*warnings, *record_warnings(items, None)]
+    # Conflicts and present-tense facts older than today, in the table's notes and the JSON.
+    warnings += record_warnings(items, queries.today())
     asked = ("show", name, matched, None)
-    return _result(base, asked, records, items, warnings, f"nothing about '{name}'", f"Profile: {entity.name}", notes)
+    return _result(base, asked, records, items, warnings, f"nothing about '{name}'", f"Profile: {entity.name}")
 
 
 def sources(base: FactBase) -> Result:
@@ -287,29 +288,53 @@ def _chart(
     from dprkrel.core import model, queries
     from dprkrel.core.results import Bar, Chart, Mark
 
-    marks = tuple(Mark(event.summary, queries.event_date(event)) for event in events)
+    marks = tuple(Mark(_mark_label(base, event), queries.event_date(event)) for event in events)
     periods: list[Bar] = []
     for event in events:
         if event.opens_period:
-            periods.append(Bar(event.opens_period, queries.event_date(event), None))
+            # A period its source says began is known to run only up to that source's date.
+            stated = queries.source_date(base, event)
+            periods.append(Bar(event.opens_period, queries.event_date(event), None, stated_as_of=stated))
     for mission in queries.missions_concerning(base, scope):
         opened = model.earliest(mission.opened)
         closed = model.earliest(mission.closed)
+        stated = queries.stated_as_of(base, mission)
         # Short labels, so the chart's label column does not cut them: "Madrid embassy".
         place = queries.display_name(base, mission.city)
         label = f"{place} {mission.mission_kind.replace('_', ' ')}" if place else mission.name
         if opened is not None:
             disputed = " *" if len({claim.value for claim in mission.opened}) > 1 else ""
             known = closed is not None or mission.present_tense
-            periods.append(Bar(label + disputed, opened, closed, end_known=known))
+            periods.append(Bar(label + disputed, opened, closed, known, None if closed else stated))
         for accreditation in mission.accredited_to:
             if accreditation.since is not None:
                 country = queries.display_name(base, accreditation.country)
-                known = accreditation.until is not None or mission.present_tense
+                until = accreditation.until
+                known = until is not None or mission.present_tense
                 periods.append(
-                    Bar(f"{place or mission.name} → {country}", accreditation.since, accreditation.until, known)
+                    Bar(
+                        f"{place or mission.name} → {country}",
+                        accreditation.since,
+                        until,
+                        known,
+                        None if until else stated,
+                    )
                 )
     return Chart(title, as_of, marks, tuple(_clipped(periods, as_of)))
+
+
+def _mark_label(base: FactBase, event: model.Event) -> str:
+    """An event as the chart's legend gives it: inferred, stated as of, and every claimed date."""
+    from dprkrel.core import queries
+
+    label = event.summary
+    if event.inferred:
+        label += " (inferred)"
+    if stated := queries.stated_as_of(base, event):
+        label += f" (as of {stated.human()})"
+    if event.conflicts:
+        label += f" (dated {queries.claims_text(event.date)})"
+    return label
 
 
 def _clipped(periods: list[Bar], as_of: PartialDate) -> list[Bar]:
@@ -321,6 +346,9 @@ def _clipped(periods: list[Bar], as_of: PartialDate) -> list[Bar]:
         if period.start.first_day > as_of.last_day:
             continue
         if period.end is not None and period.end.first_day > as_of.last_day:
+            period = Bar(period.label, period.start, None)
+        elif period.stated_as_of is not None and period.stated_as_of.first_day > as_of.last_day:
+            # Its source speaks of a later date than the chart's: running as of the chart's date.
             period = Bar(period.label, period.start, None)
         clipped.append(period)
     return clipped

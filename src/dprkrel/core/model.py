@@ -230,6 +230,8 @@ class Policy(Record):
     areas: tuple[str, ...] = ()
     instruments: tuple[str, ...] = ()
     since: PartialDate | None = None
+    # Events the policy is about (the talks it supports): part of its issuer's timeline.
+    refers_to: tuple[str, ...] = ()
 
 
 class Sanction(Record):

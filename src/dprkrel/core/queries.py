@@ -48,6 +48,11 @@ def stated_as_of(base: FactBase, record: model.Record) -> PartialDate | None:
     """For a record stated in the present tense, the date of its newest cited source."""
     if not record.present_tense:
         return None
+    return source_date(base, record)
+
+
+def source_date(base: FactBase, record: model.Record) -> PartialDate | None:
+    """The date the newest of the record's sources speaks as of."""
     dates = [
         source.stated_as_of
         for citation in record.sources
@@ -89,18 +94,50 @@ def timeline(
     `as_of` keeps the events that may have happened by the end of that date.
     """
     events = []
-    candidates = base.of_type(model.Event) if scope is None else base.mentioning(scope, kind="event")
+    candidates = base.of_type(model.Event) if scope is None else scope_events(base, scope)
     for event in candidates:
         assert isinstance(event, model.Event)
         date = event_date(event)
         if categories and event.category not in categories:
             continue
-        if not _overlaps(date, since, until):
+        # A disputed date counts when any of its claims falls in the range.
+        if not any(_overlaps(claim.value, since, until) for claim in event.date):
             continue
         if as_of is not None and date.first_day > as_of.last_day:
             continue
         events.append(event)
     return sorted(events, key=lambda event: (event_date(event).first_day, event.id))
+
+
+def scope_events(base: FactBase, scope: Collection[str]) -> list[model.Event]:
+    """The scope's events: those it takes part in or that happen at it, and those its own
+    records refer to (what prompted its aid or sanctions, what its policies are about)."""
+    found = {event.id: event for event in base.mentioning(scope, kind="event") if isinstance(event, model.Event)}
+    for record in base.mentioning(scope):
+        for event_id in referred_event_ids(record):
+            event = base.get(event_id)
+            if isinstance(event, model.Event):
+                found.setdefault(event.id, event)
+    return list(found.values())
+
+
+def referred_event_ids(record: model.Record) -> tuple[str, ...]:
+    match record:
+        case model.Aid() | model.Sanction():
+            return record.prompted_by
+        case model.Policy():
+            return record.refers_to
+    return ()
+
+
+def claims_text(claims: tuple[model.DateClaim, ...]) -> str:
+    """A date as every view shows it: disputed claims side by side and starred."""
+    if not claims:
+        return "—"
+    values = sorted({claim.value for claim in claims}, key=PartialDate.sort_key)
+    if len(values) == 1:
+        return values[0].human()
+    return " / ".join(value.human() for value in values) + " *"
 
 
 # -- missions -----------------------------------------------------------------------------
@@ -183,9 +220,13 @@ def advisories_for(base: FactBase, scope: Collection[str] | None) -> list[model.
 
 
 def related_records(base: FactBase, entity_id: str) -> list[model.Record]:
-    """Every record that names the entity, grouped by kind in schema order, then by date and id."""
+    """Every record that names the entity or, for events, falls in its timeline's scope;
+    grouped by kind in schema order, then by date and id."""
     order = {record_type.KIND: index for index, record_type in enumerate(model.RECORD_TYPES)}
-    related = [record for record in base.mentioning([entity_id]) if record.id != entity_id]
+    found = {record.id: record for record in base.mentioning([entity_id])}
+    for event in scope_events(base, subject_scope(base, entity_id)):
+        found.setdefault(event.id, event)
+    related = [record for record in found.values() if record.id != entity_id]
     return sorted(related, key=lambda record: (order[record.kind], _record_date_key(record), record.id))
 
 
@@ -199,7 +240,7 @@ def record_summary(base: FactBase, record: model.Record) -> str:
     """A one-line description of any record, for search results and profiles."""
     match record:
         case model.Event():
-            return f"{event_date(record).human()}: {record.summary}"
+            return f"{claims_text(record.date)}: {record.summary}"
         case model.Entity():
             return f"{record.name} ({record.entity_kind.replace('_', ' ')})"
         case model.Mission():

@@ -43,14 +43,17 @@ class Item(Frozen):
 class Bar(Frozen):
     """A period of a subject's history, such as a mission open from one date to another.
 
-    `end` None means still running as of the chart's date (or an unknown end); `end_known`
-    False means the end is unknown, not ongoing.
+    `end` None means still running as of `stated_as_of` when that is given, else as of the
+    chart's date (or an unknown end); `end_known` False means the end is unknown, not ongoing.
     """
 
     label: str
     start: PartialDate
     end: PartialDate | None
     end_known: bool = True
+    # For a period a present-tense source says is still running: that source's date, where
+    # the bar ends (it was still true then; nothing is known after).
+    stated_as_of: PartialDate | None = None
 
 
 class Mark(Frozen):
@@ -182,9 +185,21 @@ def _profile_json(result: Result, data: Json) -> Json:
         **{key: value for key, value in data.items() if key in ("id", "kind", "sources", "conflicts")},
         "entity": data,
         "roles": roles,
-        "related": [
-            {"id": item.record.id, "kind": item.record.kind, "summary": item.summary} for item in result.items[1:]
-        ],
+        "related": [_reference_json(item) for item in result.items[1:]],
+    }
+
+
+def _reference_json(item: Item) -> Json:
+    """A related record in a profile: enough to read it as its source states it."""
+    record = item.record
+    return {
+        "id": record.id,
+        "kind": record.kind,
+        "summary": item.summary,
+        "inferred": record.inferred,
+        "present_tense": record.present_tense,
+        "stated_as_of": date_json(item.stated_as_of),
+        "conflicts": [conflict_json(conflict, record) for conflict in record.conflicts],
     }
 
 

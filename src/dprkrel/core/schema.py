@@ -144,7 +144,7 @@ RULES: dict[type[Frozen], dict[str, Rule]] = {
         "channels": TO_ENTITY,
         "prompted_by": TO_EVENT,
     },
-    model.Policy: {"issuer": TO_ENTITY, "subject": TO_ENTITY},
+    model.Policy: {"issuer": TO_ENTITY, "subject": TO_ENTITY, "refers_to": TO_EVENT},
     model.Sanction: {"imposer": TO_ENTITY, "target": TO_ENTITY, "prompted_by": TO_EVENT},
     model.Statement: {"subjects": Rule(required=True, refs=ENTITY), "category": Rule(choices=STATEMENT_CATEGORIES)},
 }

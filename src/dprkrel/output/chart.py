@@ -138,7 +138,8 @@ def _label(text: str, axis: Axis, glyphs: Glyphs) -> str:
 def _bar_line(bar: Bar, as_of: PartialDate, axis: Axis, glyphs: Glyphs) -> str:
     cells = [" "] * axis.plot_width
     start = axis.start_column(bar.start) - axis.left
-    end = axis.end_column(bar.end if bar.end is not None else as_of) - axis.left
+    last = bar.end if bar.end is not None else bar.stated_as_of or as_of
+    end = axis.end_column(last) - axis.left
     end = max(start, end)
     cells[start : end + 1] = glyphs.bar * (end - start + 1)
     if not bar.end_known:
@@ -176,7 +177,12 @@ def _legend_lines(chart: Chart, width: int, glyphs: Glyphs) -> list[str]:
 
 def _key_line(chart: Chart, width: int, glyphs: Glyphs) -> str:
     parts = []
-    if any(bar.end is None and bar.end_known for bar in chart.bars):
+    running = [bar for bar in chart.bars if bar.end is None and bar.end_known]
+    stated = sorted({bar.stated_as_of for bar in running if bar.stated_as_of}, key=PartialDate.sort_key)
+    if stated:
+        dates = ", ".join(date.human() for date in stated)
+        parts.append(f"{glyphs.ongoing} still so as of its source's date ({dates})")
+    if any(bar.stated_as_of is None for bar in running):
         parts.append(f"{glyphs.ongoing} ongoing as of {chart.as_of.human()}")
     if any(not bar.end_known for bar in chart.bars):
         parts.append(f"{glyphs.unknown} end unknown")

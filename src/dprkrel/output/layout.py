@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from dprkrel.core.queries import MissionStatus
-    from dprkrel.core.results import Result
+    from dprkrel.core.results import Item, Result
 
 
 def answer(result: Result, *, with_sources: bool = False, chart: bool = False) -> Answer:
@@ -34,12 +34,18 @@ def sources_cell(record: model.Record) -> str:
 def _claims_cell(claims: tuple[model.DateClaim, ...]) -> str:
     """A date for a table; disputed dates side by side and starred (the note under the
     table gives each claim's source)."""
-    if not claims:
-        return "—"
-    values = sorted({claim.value for claim in claims}, key=PartialDate.sort_key)
-    if len(values) == 1:
-        return values[0].human()
-    return " / ".join(value.human() for value in values) + " *"
+    from dprkrel.core.queries import claims_text
+
+    return claims_text(claims)
+
+
+def _as_of(item: Item) -> str:
+    """What a present-tense record's text is followed by: the date its source speaks as of."""
+    return f" (as of {item.stated_as_of.human()})" if item.stated_as_of else ""
+
+
+def _inferred(record: model.Record) -> str:
+    return " (inferred)" if record.inferred else ""
 
 
 def _table(
@@ -76,7 +82,7 @@ def _timeline(result: Result, with_sources: bool) -> TableView:
     for item in result.items:
         event = item.record
         assert isinstance(event, model.Event)
-        text = event.summary + (" (inferred)" if event.inferred else "")
+        text = event.summary + _inferred(event) + _as_of(item)
         rows.append([_claims_cell(event.date), event.category.replace("_", " "), text])
     return _table(result, ("Date", "Category", "Event"), rows, with_sources)
 
@@ -142,7 +148,7 @@ def _advisory(result: Result, with_sources: bool) -> TableView:
 
 def _search(result: Result, with_sources: bool) -> TableView:
     rows = [
-        [item.record.kind, f"{item.score:.1f}", item.summary, item.record.id]
+        [item.record.kind, f"{item.score:.1f}", item.summary + _inferred(item.record) + _as_of(item), item.record.id]
         for item in result.items
         if item.score is not None
     ]
@@ -167,13 +173,14 @@ def _show(result: Result, with_sources: bool) -> TableView:
     if entity.description:
         rows.append(["About", entity.description])
     for role in entity.roles:
-        rows.append(["Role", _role_text(result, role)])
+        # A role with no end, stated in the present tense, holds as of its source's date.
+        rows.append(["Role", _role_text(result, role) + ("" if role.until else _as_of(result.items[0]))])
     if entity.note:
         rows.append(["Note", entity.note])
     if with_sources:
         rows.append(["Sources", sources_cell(entity)])
     for item in result.items[1:]:
-        rows.append([item.record.kind.capitalize(), item.summary])
+        rows.append([item.record.kind.capitalize(), item.summary + _inferred(item.record) + _as_of(item)])
     return _fields_table(result, "Value", rows)
 
 

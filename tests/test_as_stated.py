@@ -1,0 +1,250 @@
+"""Facts shown as their sources state them: tense, inference, scope and conflicts.
+
+The mechanical checks here catch the kinds of slip a careful reading found: a "since <date>"
+sentence in the present or present perfect read as a past event, and a `prompted_by` link the
+source gives no causal word for. The rest is read by hand against the sources.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from dprkrel.cli.app import app
+from dprkrel.core import model
+from dprkrel.core.dates import PartialDate
+from dprkrel.core.store import FactBase
+
+SOURCES_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "sources"
+FILES = {"wikipedia-prk-esp": "north-korea-spain-relations.txt", "eeas-eu-dprk": "eu-dprk-relations.txt"}
+needs_sources = pytest.mark.skipif(not SOURCES_DIR.is_dir(), reason=f"the source documents are not at {SOURCES_DIR}")
+
+MONTHS = list(calendar.month_name)[1:]
+
+
+def sections(source_id: str) -> dict[str, list[str]]:
+    """The sentences of each section of a source document, by the section names records cite."""
+    text = (SOURCES_DIR / FILES[source_id]).read_text(encoding="utf-8")
+    found: dict[str, list[str]] = {}
+    current = "lead" if source_id == "wikipedia-prk-esp" else "introduction"
+    headings = {"Political dialogue", "Aid and cooperation", "Human rights"}
+    for line in text.splitlines():
+        heading = re.fullmatch(r"=+\s*(.*?)\s*=+", line.strip())
+        if heading or line.strip() in headings:
+            current = heading.group(1) if heading else line.strip()
+            continue
+        for sentence in re.split(r"(?<=[.!?])\s+", line.strip()):
+            if sentence:
+                found.setdefault(current, []).append(sentence)
+    return found
+
+
+def since_dates(sentence: str) -> list[PartialDate]:
+    """The dates a present or present-perfect sentence says something holds "since"."""
+    if not re.search(r"\b(has|have|maintains|is|are)\b", sentence):
+        return []
+    dates = []
+    for month, day, year in re.findall(r"\b[Ss]ince (?:(\w+) (?:(\d{1,2}), )?)?(\d{4})\b", sentence):
+        if month in MONTHS:
+            dates.append(PartialDate(int(year), MONTHS.index(month) + 1, int(day) if day else None))
+        else:
+            dates.append(PartialDate(int(year)))
+    return dates
+
+
+def record_starts(record: model.Record) -> list[PartialDate]:
+    match record:
+        case model.Event():
+            return [claim.value for claim in record.date]
+        case model.Aid():
+            return [record.period_from] if record.period_from else []
+        case model.Mission():
+            return [item.since for item in record.accredited_to if item.since]
+        case model.Entity():
+            return [role.since for role in record.roles if role.since]
+    return []
+
+
+@needs_sources
+def test_every_record_dated_by_a_present_perfect_since_is_in_the_present_tense(shipped_base: FactBase) -> None:
+    slips = []
+    for record in shipped_base.records:
+        for citation in record.sources:
+            if citation.source not in FILES:
+                continue
+            for sentence in sections(citation.source).get(citation.section, []):
+                for date in since_dates(sentence):
+                    if date in record_starts(record) and not record.present_tense:
+                        slips.append(f"{record.id}: '{sentence[:60]}…'")
+    assert not slips, "records the sources state in the present tense lack present_tense:\n" + "\n".join(slips)
+
+
+def test_the_since_check_reads_the_sources_dates() -> None:
+    assert since_dates("Spain formally maintains relations with Pyongyang since February 7, 2001.") == [
+        PartialDate(2001, 2, 7)
+    ]
+    assert since_dates("The relations have been channeled since 2006 under accreditation.") == [PartialDate(2006)]
+    assert since_dates("It was set up in 2003 and has closed since.") == []
+
+
+CAUSAL = r"\b(because|due to|caused by|in response to|following|as a result|prompted|to alleviate)\b"
+
+
+@needs_sources
+def test_a_prompted_by_link_without_a_causal_word_in_the_source_is_marked_inferred(shipped_base: FactBase) -> None:
+    slips = []
+    for record in shipped_base.records:
+        prompts = getattr(record, "prompted_by", ())
+        if not prompts or record.inferred:
+            continue
+        for event_id in prompts:
+            event = shipped_base.by_id[event_id]
+            assert isinstance(event, model.Event)
+            years = {str(claim.value.year) for claim in event.date}
+            stated = any(
+                re.search(CAUSAL, sentence) and any(year in sentence for year in years)
+                for citation in record.sources
+                if citation.source in FILES
+                for sentence in sections(citation.source).get(citation.section, [])
+            )
+            if not stated:
+                slips.append(f"{record.id} -> {event_id}")
+    assert not slips, "causes the sources do not state are not marked inferred:\n" + "\n".join(slips)
+
+
+# -- records corrected against the sources ------------------------------------------------
+
+
+def test_the_ambassador_role_ends_with_the_2017_expulsion(shipped_base: FactBase) -> None:
+    person = shipped_base.by_id["kim-hyok-chol"]
+    assert isinstance(person, model.Entity)
+    assert [role.until for role in person.roles] == [PartialDate(2017)]
+
+
+def test_the_paris_and_seoul_accreditations_share_the_tense_of_their_one_sentence(shipped_base: FactBase) -> None:
+    paris, seoul = shipped_base.by_id["prk-embassy-paris"], shipped_base.by_id["esp-embassy-seoul"]
+    assert paris.present_tense and seoul.present_tense
+
+
+def test_the_aid_channels_leave_the_supervisor_out(shipped_base: FactBase) -> None:
+    aid = shipped_base.by_id["aid-esp-2007-floods"]
+    assert isinstance(aid, model.Aid)
+    assert "international-red-cross" not in aid.channels
+
+
+def test_a_round_figure_is_not_claimed_exact(shipped_base: FactBase) -> None:
+    aid = shipped_base.by_id["aid-eu-2011-emergency"]
+    assert isinstance(aid, model.Aid)
+    assert aid.amount_qualifier != "exactly"
+
+
+def test_the_launch_keeps_direct_violation_and_has_only_north_korea_as_actor(shipped_base: FactBase) -> None:
+    launch = shipped_base.by_id["ev-2012-12-satellite-launch"]
+    test = shipped_base.by_id["ev-2013-02-third-nuclear-test"]
+    assert isinstance(launch, model.Event) and isinstance(test, model.Event)
+    assert launch.actors == ("prk",)
+    assert "direct" in launch.summary
+    assert "Security Council" in test.summary
+
+
+def test_inferred_nationality_and_donor_are_not_stated_as_fact(shipped_base: FactBase) -> None:
+    for event_id in ("ev-2001-12-11-paer-nam-sun-visit", "ev-2013-10-25-kung-sok-ung-visit"):
+        event = shipped_base.by_id[event_id]
+        assert isinstance(event, model.Event)
+        assert "North Korean" not in event.summary
+    aid_start = shipped_base.by_id["ev-1995-eu-aid-period-starts"]
+    assert aid_start.inferred and "the EU has given" not in aid_start.summary
+
+
+def test_the_red_cross_arrangement_keeps_its_would(shipped_base: FactBase) -> None:
+    event = shipped_base.by_id["ev-2007-09-esp-flood-aid"]
+    assert isinstance(event, model.Event)
+    assert not any("works directly" in detail for detail in event.details)
+
+
+def test_the_parliament_resolution_names_the_date_it_was_the_latest(shipped_base: FactBase) -> None:
+    event = shipped_base.by_id["ev-2012-05-ep-resolution"]
+    assert isinstance(event, model.Event)
+    assert "2013" in event.summary
+
+
+# -- every view, through the command line ----------------------------------------------------
+
+
+def run(*args: str) -> Result:
+    runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1", "DPRKREL_DATA": None})
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def run_json(*args: str) -> dict[str, Any]:
+    result = run(*args, "--json")
+    payload: dict[str, Any] = json.loads(result.stdout)
+    return payload
+
+
+def event_ids(payload: dict[str, Any]) -> list[str]:
+    return [item["id"] for item in payload["results"]]
+
+
+def test_the_eu_timeline_holds_the_events_its_own_records_refer_to() -> None:
+    ids = event_ids(run_json("timeline", "eu"))
+    assert {"ev-2003-six-party-talks", "ev-2012-12-satellite-launch", "ev-2013-02-third-nuclear-test"} <= set(ids)
+
+
+def test_show_holds_the_events_of_the_subjects_scope() -> None:
+    related = [item["id"] for item in run_json("show", "eu")["results"][0]["related"]]
+    assert "ev-2012-05-ep-resolution" in related
+
+
+def test_present_tense_records_say_as_of_in_show_search_and_timeline_tables() -> None:
+    shown = run("show", "spain").stdout
+    assert "Spain has no embassy in North Korea. (as of 2023)" in shown
+    profile = run("show", "cao de benos").stdout
+    assert "Permanent advocate (North Korea), since 1990 (as of 2023)" in profile
+    found = run("search", "autonomous measures").stdout
+    assert "in force against North Korea. (as of 2013)" in found
+    timeline = run("timeline", "spain", "--format", "csv").stdout
+    assert "since this day. (as of 2023)" in timeline
+
+
+def test_present_tense_records_are_warned_about_in_the_json_of_show_and_search() -> None:
+    for payload in (run_json("show", "eu"), run_json("search", "policy")):
+        stale = {item["id"] for item in payload["warnings"] if item["type"] == "stale"}
+        assert "pol-eu-critical-engagement" in stale
+
+
+def test_profile_references_carry_tense_inference_and_conflicts() -> None:
+    related = {item["id"]: item for item in run_json("show", "spain")["results"][0]["related"]}
+    assert related["st-esp-no-embassy-in-prk"]["present_tense"] is True
+    assert related["st-esp-no-embassy-in-prk"]["stated_as_of"] == {"date": "2023", "precision": "year"}
+    assert related["ev-2007-08-floods"]["inferred"] is True
+    assert related["ev-2013-10-prk-embassy-madrid-opens"]["conflicts"][0]["field"] == "date"
+
+
+def test_a_role_that_ended_is_not_shown_as_current() -> None:
+    assert "Ambassador of North Korea to Spain (North Korea), until 2017" in run("show", "kim hyok chol").stdout
+
+
+def test_the_chart_ends_present_tense_periods_at_their_sources_date() -> None:
+    spain = run("timeline", "spain", "--chart").stdout
+    eu = run("timeline", "eu", "--chart").stdout
+    for chart, year in ((spain, "2023"), (eu, "2013")):
+        assert "ongoing as of" not in chart
+        assert f"still so as of its source's date ({year})" in chart
+
+
+def test_a_date_filter_matches_any_claim_of_a_disputed_date() -> None:
+    ids = event_ids(run_json("timeline", "spain", "--since", "2014", "--until", "2014"))
+    assert ids == ["ev-2013-10-prk-embassy-madrid-opens"]
+
+
+def test_every_view_of_a_disputed_date_shows_every_claim() -> None:
+    assert "Oct 2013 / 2014 *: North Korea opens a resident embassy in Madrid." in run("show", "north korea").stdout
+    legend = run("timeline", "spain", "--chart").stdout
+    assert "North Korea opens a resident embassy in Madrid. (dated Oct 2013 / 2014 *)" in legend
