@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from dprkrel.core import model
 from dprkrel.core.paths import builtin_fact_path
 from dprkrel.core.reading import load
 from dprkrel.core.store import FactBase
@@ -47,6 +48,12 @@ def builtin_path() -> Path:
 def shipped_base(builtin_path: Path) -> FactBase:
     """The shipped fact base, loaded once for the whole run (records are immutable)."""
     return load([builtin_path])
+
+
+@pytest.fixture(scope="session")
+def shipped_records(shipped_base: FactBase) -> list[model.Record]:
+    """Every record of the shipped base, in file order."""
+    return list(shipped_base.at(range(sum(shipped_base.counts().values()))).values())
 
 
 @pytest.fixture
