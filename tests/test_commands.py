@@ -301,27 +301,40 @@ def test_an_ambiguous_subject_says_what_else_it_could_mean() -> None:
 
 
 def test_no_matching_subject_exits_1_with_suggestions_on_stderr() -> None:
-    result = run("embassy", "atlantis")
+    result = run("embassy", "dastsi")
     assert result.exit_code == 1
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("dprkrel: No subject matches 'atlantis'. Did you mean:")
+    assert lines[0].startswith("dprkrel: 'dastsi' is not in the fact base (")
+    assert lines[0].endswith("Did you mean: Alfonso Dastis?")
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("subject", ["china", "united states", "russia"])
+def test_a_subject_outside_the_base_says_so_without_nonsense(subject: str) -> None:
+    result, payload = run_json("timeline", subject)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"dprkrel: '{subject}' is not in the fact base (")
+    assert "'dprkrel subjects' lists them" in result.stderr
+    assert "Did you mean" not in result.stderr
+    assert payload["suggestions"] == []
+    assert [item["type"] for item in payload["warnings"]] == ["not_in_base"]
+    assert payload["warnings"][0]["message"] in result.stderr
 
 
 @pytest.mark.parametrize("command", ["timeline", "embassy", "advisory", "show"])
 def test_no_matching_subject_with_json_prints_the_envelope(command: str) -> None:
-    result, payload = run_json(command, "atlantis")
+    result, payload = run_json(command, "dastsi")
     assert result.exit_code == 1
     assert payload["command"] == command
-    assert payload["query"] == "atlantis"
+    assert payload["query"] == "dastsi"
     assert payload["matched"] == []
     assert payload["results"] == []
     assert payload["suggestions"]
     assert all(set(item) == {"id", "name", "kind", "score"} for item in payload["suggestions"])
     # The names suggested on stderr are those of the JSON.
-    assert result.stderr.startswith("dprkrel: No subject matches 'atlantis'. Did you mean:")
+    assert result.stderr.startswith("dprkrel: 'dastsi' is not in the fact base (")
     for item in payload["suggestions"]:
         assert item["name"] in result.stderr
 
@@ -739,7 +752,7 @@ def test_data_adds_a_country_its_event_and_its_mission(extension: Path) -> None:
 def test_the_new_country_is_unknown_without_data() -> None:
     result = run("timeline", "freedonia")
     assert result.exit_code == 1
-    assert result.stderr.startswith("dprkrel: No subject matches 'freedonia'.")
+    assert result.stderr.startswith("dprkrel: 'freedonia' is not in the fact base (")
 
 
 def test_dprkrel_data_adds_files_like_data(extension: Path, tmp_path: Path) -> None:
@@ -768,7 +781,7 @@ def test_no_builtin_with_a_self_contained_file(tmp_path: Path) -> None:
     # Nothing of the shipped base is left.
     spain = run("--no-builtin", "--data", facts, "timeline", "spain")
     assert spain.exit_code == 1
-    assert spain.stderr.startswith("dprkrel: No subject matches 'spain'.")
+    assert spain.stderr.startswith("dprkrel: 'spain' is not in the fact base (")
 
 
 def test_no_builtin_needs_the_shipped_source_when_the_file_cites_it(extension: Path) -> None:

@@ -129,7 +129,7 @@ def test_readme_example_prints_what_it_shows(example: Example) -> None:
         assert _normalise(shown) == _normalise(example.expected)
     else:
         assert _normalise(result.output) == _normalise(example.expected)
-        assert result.exit_code == (1 if "No subject matches" in example.expected else 0)
+        assert result.exit_code == (1 if "is not in the fact base" in example.expected else 0)
 
 
 def python_examples() -> list[tuple[int, str]]:

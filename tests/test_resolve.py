@@ -308,7 +308,7 @@ def test_clear_non_matches_raise_no_match(base: FactBase, query: str) -> None:
     assert error.query == query
     assert len(error.suggestions) <= 3
     assert all(isinstance(match, Match) for match in error.suggestions)
-    message = f"No subject matches '{query}'."
+    message = f"'{query}' is not in the fact base ({SubjectIndex.of(base).covered()}; 'dprkrel subjects' lists them)."
     if error.suggestions:
         message += f" Did you mean: {', '.join(match.name for match in error.suggestions)}?"
     assert str(error) == message
@@ -319,8 +319,16 @@ def test_no_match_message_names_the_three_nearest() -> None:
     small = tiny(("esp", "Spain", ()), ("jpn", "Japan", ()), ("madrid", "Madrid", ()), ("seoul", "Seoul", ()))
     with pytest.raises(NoMatch) as caught:
         resolve(small, "atlantis")
-    assert str(caught.value) == "No subject matches 'atlantis'. Did you mean: Japan, Spain, Madrid?"
-    assert [match.id for match in caught.value.suggestions] == ["jpn", "esp", "madrid"]
+    # Nothing is close to "atlantis" (57 at best): no nonsense suggestions.
+    assert (
+        str(caught.value)
+        == "'atlantis' is not in the fact base (4 subjects: 4 countries; 'dprkrel subjects' lists them)."
+    )
+    assert caught.value.suggestions == ()
+    with pytest.raises(NoMatch) as caught:
+        resolve(small, "madirdo")
+    assert str(caught.value).endswith(" Did you mean: Madrid?")
+    assert [match.id for match in caught.value.suggestions] == ["madrid"]
     scores = [match.score for match in caught.value.suggestions]
     assert scores == sorted(scores, reverse=True)
 
@@ -362,6 +370,55 @@ def test_very_long_queries_get_a_short_answer(base: FactBase, query: str) -> Non
     assert len(str(caught.value)) < 250
 
 
+# -- people by a word of their name, and subjects outside the base -------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "entity_id"),
+    [("kim", "kim-hyok-chol"), ("Cao", "cao-de-benos"), ("kim hy", "kim-hyok-chol"), ("dastis", "alfonso-dastis")],
+)
+def test_a_word_or_the_beginning_of_a_persons_name_finds_that_person(
+    base: FactBase, query: str, entity_id: str
+) -> None:
+    resolution = resolve(base, query)
+    assert resolution.best.id == entity_id
+    assert resolution.best.score >= THRESHOLD
+
+
+def test_a_word_two_people_share_finds_neither() -> None:
+    records = tuple(
+        model.Entity(id=id_, entity_kind="person", name=name) for id_, name in (("a", "Kim Il"), ("b", "Kim Yo"))
+    )
+    with pytest.raises(NoMatch):
+        resolve(in_memory(records), "kim")
+
+
+# Names the base does not hold: countries, cities, people and bodies people ask about. None
+# of them gets a suggestion; see SUGGESTION_SCORE.
+OUTSIDE = [
+    "china", "russia", "united states", "germany", "cuba", "iran", "syria", "vietnam", "mongolia", "india",
+    "brazil", "egypt", "laos", "poland", "italy", "united kingdom", "canada", "australia", "mexico", "botswana",
+    "algeria", "beijing", "moscow", "tokyo", "stockholm", "berlin", "kim jong un", "kim il sung", "putin",
+    "unicef", "nato", "asean", "african union", "atlantis", "pizza", "hello", "weather", "football",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("query", OUTSIDE)
+def test_a_subject_outside_the_base_gets_no_nonsense_suggestions(base: FactBase, query: str) -> None:
+    with pytest.raises(NoMatch) as caught:
+        resolve(base, query)
+    assert caught.value.suggestions == ()
+    assert str(caught.value).startswith(f"'{query}' is not in the fact base (")
+    assert "'dprkrel subjects' lists them" in str(caught.value)
+
+
+@pytest.mark.parametrize(("query", "entity_id"), [("dastsi", "alfonso-dastis"), ("ma", "madrid"), ("mad", "madrid")])
+def test_a_near_miss_still_gets_its_suggestion(base: FactBase, query: str, entity_id: str) -> None:
+    with pytest.raises(NoMatch) as caught:
+        resolve(base, query)
+    assert caught.value.suggestions[0].id == entity_id
+
+
 # -- ambiguity and determinism --------------------------------------------------------------
 
 
@@ -369,8 +426,8 @@ def test_korea_is_ambiguous(base: FactBase) -> None:
     resolution = resolve(base, "korea")
     found = [resolution.best.id, *(match.id for match in resolution.alternatives)]
     assert set(found) == {"kor", "prk"}
-    # An equal score: the smaller id wins, every time.
-    assert resolution.best.id == "kor"
+    # An equal score: the one more of the base involves wins, North Korea in a base about it.
+    assert resolution.best.id == "prk"
     assert resolution.alternatives[0].score == resolution.best.score
     # "Korean Friendship Association" only shares part of a word: not an alternative.
     assert "korean-friendship-association" not in found
@@ -379,13 +436,14 @@ def test_korea_is_ambiguous(base: FactBase) -> None:
 def test_alternatives_are_distinct_plausible_and_ordered(base: FactBase) -> None:
     resolution = resolve(base, "red cross")
     ids = [resolution.best.id, *(match.id for match in resolution.alternatives)]
-    assert ids == ["international-red-cross", "prk-red-cross", "spanish-red-cross"]
+    # Equal scores: ordered by how many records involve each, then by id.
+    assert set(ids) == {"international-red-cross", "prk-red-cross", "spanish-red-cross"}
     assert len(set(ids)) == len(ids)
     for match in resolution.alternatives:
         assert match.score >= THRESHOLD
         assert match.score >= resolution.best.score - ALTERNATIVE_MARGIN
-    keys = [(-match.score, match.id) for match in (resolution.best, *resolution.alternatives)]
-    assert keys == sorted(keys)
+    scores = [match.score for match in (resolution.best, *resolution.alternatives)]
+    assert scores == sorted(scores, reverse=True)
 
 
 @pytest.mark.parametrize("query", ["korea", "red cross", "spian", "Cao de Benós", "council"])

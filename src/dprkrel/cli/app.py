@@ -145,6 +145,12 @@ def _argument_parameter(argument: spec.Argument) -> inspect.Parameter:
     if argument.many:
         kind, default = list[str] | None, None
         info.update(click_type=_TEXT_PATH, show_default=False)
+    elif argument.words:
+        kind = list[str]
+        info["help"] += " " + spec.WORDS_HELP
+        if not argument.required:
+            kind, default = list[str] | None, None
+            info["show_default"] = False
     elif not argument.required:
         kind, default = str | None, None
         info["show_default"] = False
@@ -188,9 +194,14 @@ def _add_command(command: spec.Command) -> None:
 
     def body(ctx: typer.Context, **given: Any) -> None:
         fields = _fields(command.options, given)
-        if command.argument is not None:
-            value = given[command.argument.field]
-            fields[command.argument.field] = tuple(value or ()) if command.argument.many else value
+        argument = command.argument
+        if argument is not None:
+            value = given[argument.field]
+            if argument.many:
+                value = tuple(value or ())
+            elif argument.words:
+                value = spec.joined(value or ())
+            fields[argument.field] = value
         raise typer.Exit(run.execute(spec.request(command.name, ctx.obj, **fields)))
 
     app.command(name=command.name)(_function(command.name, command.help(), parameters, body))

@@ -48,10 +48,14 @@ def parse(argv: list[str]) -> spec.Request | None:
     fields = dict(reading.fields)
     argument = command.argument
     if argument is not None:
+        if argument.required and not reading.arguments:
+            return None  # Typer reports the missing argument
         if argument.many:
             fields[argument.field] = reading.arguments
-        elif len(reading.arguments) > 1 or (argument.required and not reading.arguments):
-            return None  # Typer reports the extra or missing argument
+        elif argument.words:
+            fields[argument.field] = spec.joined(reading.arguments)
+        elif len(reading.arguments) > 1:
+            return None  # Typer reports the extra argument
         elif reading.arguments:
             fields[argument.field] = reading.arguments[0]
     elif reading.arguments:

@@ -42,6 +42,17 @@ class Argument(Frozen):
     required: bool = False
     many: bool = False  # any number of values ("paths")
     completes_subject: bool = False  # the shell's Tab key offers subjects
+    # Several words unquoted are one value, joined by spaces: `dprkrel timeline north korea`.
+    words: bool = True
+
+
+# What the help says of an argument whose words need no quotes.
+WORDS_HELP = "Several words need no quotes; options may come before or after them, and '--' ends the options."
+
+
+def joined(words: tuple[str, ...] | list[str]) -> str | None:
+    """Several words given as one subject or query, as the user would have quoted them."""
+    return " ".join(words) if words else None
 
 
 class Command(Frozen):
@@ -122,7 +133,9 @@ COMMANDS: dict[str, Command] = {
             "Check the fact base strictly and report every problem with its file, line and column.",
             "dprkrel validate my-facts.yaml",
             (),
-            Argument("paths", "Fact files to check together with the shipped base (and --data).", many=True),
+            Argument(
+                "paths", "Fact files to check together with the shipped base (and --data).", many=True, words=False
+            ),
             details="On success, prints one line with the number of records of each kind.",
         ),
         Command(
@@ -172,6 +185,21 @@ COMMANDS: dict[str, Command] = {
             'dprkrel show "Cao de Benós"',
             _OUTPUT,
             Argument("name", "A person, country, organisation or city.", required=True, completes_subject=True),
+        ),
+        Command(
+            "subjects",
+            "Every subject the fact base knows, with its kind, aliases and how many records involve it.",
+            "dprkrel subjects --kind country",
+            (
+                Option(
+                    ("--kind", "-k"),
+                    "kinds",
+                    "texts",
+                    "Only subjects of this kind (repeatable): country, international_organisation, organisation, "
+                    "government_body, group, city, person.",
+                ),
+                *_OUTPUT,
+            ),
         ),
         Command(
             "sources",

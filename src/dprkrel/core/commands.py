@@ -162,6 +162,9 @@ def show(base: FactBase, name: str) -> Result:
     from dprkrel.core import model, queries
     from dprkrel.core.results import record_warnings
 
+    record = base.get(name.strip())
+    if record is not None and not isinstance(record, model.Entity):
+        return _record_profile(base, name, record)
     matched, _scope, warnings = _subject(base, "show", name, None)
     entity = base.by_id[matched[0].id]
     assert isinstance(entity, model.Entity)
@@ -172,6 +175,48 @@ def show(base: FactBase, name: str) -> Result:
     warnings += record_warnings(items, queries.today())
     asked = ("show", name, matched, None)
     return _result(base, asked, records, items, warnings, f"nothing about '{name}'", f"Profile: {entity.name}")
+
+
+def _record_profile(base: FactBase, name: str, record: model.Record) -> Result:
+    """`show` of a record's id (as `search` prints them): the record, then the entities it names."""
+    from dprkrel.core import model, queries
+    from dprkrel.core.results import record_warnings
+
+    named = [base.by_id[entity_id] for entity_id in sorted(model.mentioned_ids(record)) if entity_id in base.by_id]
+    records = [record, *named]
+    items = _items(base, records)
+    warnings = record_warnings(items[:1], queries.today())
+    asked = ("show", name, (), None)
+    return _result(base, asked, records, items, warnings, f"nothing about '{name}'", f"Record: {record.id}")
+
+
+def subjects(base: FactBase, *, kinds: Collection[str] = ()) -> Result:
+    """Every subject the base knows (its entities), by kind and name, with how many records
+    involve each: what `dprkrel subjects` lists."""
+    from dprkrel.core import model
+    from dprkrel.core.results import Result
+    from dprkrel.core.schema import ENTITY_KINDS
+    from dprkrel.core.subjects import SubjectIndex
+
+    wanted = [item.strip().lower().replace(" ", "_") for item in kinds]
+    unknown = [item for item in wanted if item not in ENTITY_KINDS]
+    if unknown:
+        raise UsageError(f"unknown kind '{unknown[0]}'; choose from {', '.join(ENTITY_KINDS)}")
+    involved = {row[0]: row[3] for row in SubjectIndex.of(base).listing()}
+    entities = [entity for entity in base.of_type(model.Entity) if not wanted or entity.entity_kind in wanted]
+    entities.sort(key=lambda entity: (ENTITY_KINDS.index(entity.entity_kind), entity.name.casefold(), entity.id))
+    items = tuple(_with(item, involved=involved.get(item.record.id, 0)) for item in _items(base, entities))
+    what = f" of kind {', '.join(wanted)}" if wanted else ""
+    return Result(
+        "subjects",
+        None,
+        (),
+        None,
+        items,
+        _names(base, entities),
+        nothing=f"no subjects{what} in the fact base",
+        title="Subjects",
+    )
 
 
 def sources(base: FactBase) -> Result:
@@ -245,7 +290,9 @@ def _subject(
     try:
         resolution = resolve(base, query)
     except NoMatch as error:
-        empty = Result(command, query, (), as_of, (), {}, suggestions=error.suggestions)
+        # The JSON says what the message says: not in the base, and what is close, if anything.
+        said = (warning("not_in_base", str(error)),)
+        empty = Result(command, query, (), as_of, (), {}, said, error.suggestions)
         raise SubjectNotFound(str(error), empty) from None
     best = resolution.best
     warnings = []

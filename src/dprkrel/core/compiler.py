@@ -24,7 +24,12 @@ def build(connection: sqlite3.Connection, records: Iterable[model.Record]) -> No
 
     records = list(records)
     headline_sizes, postings, vocabulary = search.index(records)
-    subjects = SubjectIndex([record for record in records if isinstance(record, model.Entity)]).to_state()
+    involvement: dict[str, int] = {}
+    for record in records:
+        for entity_id in model.mentioned_ids(record):
+            involvement[entity_id] = involvement.get(entity_id, 0) + 1
+    entities = [record for record in records if isinstance(record, model.Entity)]
+    subjects = SubjectIndex(entities, involvement).to_state()
     meta = {"vocabulary": vocabulary, **{f"subjects:{table}": value for table, value in subjects.items()}}
     write(connection, records, headline_sizes=headline_sizes, postings=postings, meta=meta)
 

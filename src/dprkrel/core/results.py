@@ -38,6 +38,7 @@ class Item(Frozen):
     status: MissionStatus | None = None  # a mission's status on the result's as-of date
     score: float | None = None  # how well a search hit matches
     cited_by: int = 0  # for a source: how many records cite it
+    involved: int = 0  # for a subject: how many records involve it
 
 
 class Bar(Frozen):
@@ -106,7 +107,8 @@ class Result(Frozen):
     def to_json(self) -> Json:
         """The one JSON object the command prints with --json."""
         if self.command == "show" and self.items:
-            # One result: the entity's profile, with every other item as a related record.
+            # One result: the profile of the entity (or record), with every other item as a
+            # related record.
             results = [_profile_json(self, record_json(self.items[0]))]
         else:
             results = [_item_json(self, item) for item in self.items]
@@ -176,17 +178,19 @@ def _item_json(result: Result, item: Item) -> Json:
             assert isinstance(item.record, model.Source)
             data["stated_as_of"] = date_json(item.record.stated_as_of)
             data["records"] = item.cited_by
+        case "subjects":
+            data["records"] = item.involved
     return data
 
 
 def _profile_json(result: Result, data: Json) -> Json:
+    common = {key: value for key, value in data.items() if key in ("id", "kind", "sources", "conflicts")}
+    related = [_reference_json(item) for item in result.items[1:]]
+    if "roles" not in data:
+        # The profile of a record other than an entity: the record, then the entities it names.
+        return {**common, "record": data, "related": related}
     roles = data.pop("roles")
-    return {
-        **{key: value for key, value in data.items() if key in ("id", "kind", "sources", "conflicts")},
-        "entity": data,
-        "roles": roles,
-        "related": [_reference_json(item) for item in result.items[1:]],
-    }
+    return {**common, "entity": data, "roles": roles, "related": related}
 
 
 def _reference_json(item: Item) -> Json:

@@ -37,7 +37,7 @@ from dprkrel.core.store import DamagedCache
 
 TYPE_CHECKING = False  # see tests/test_startup.py
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Mapping
     from typing import Any
 
     from dprkrel.core import model
@@ -73,6 +73,19 @@ PREFIX_HINT_SCORE = 70.0
 MAX_QUERY_CHARS = 200
 # How many suggestions a NoMatch names.
 MAX_SUGGESTIONS = 3
+# A NoMatch suggests an entity only when it scores this much, or begins with the query.
+# Measured on names the base does not hold (tests/test_resolve.py lists them): other
+# countries, cities, people and organisations score at most 72 against the base's names
+# ("united states" against United Nations), while typos too far off to be accepted score
+# 74 and more ("dastsi" 75 against Alfonso Dastis).
+SUGGESTION_SCORE = 74.0
+# A single word of a person's name ("kim", "cao"), or the beginning of it ("kim hy"), finds
+# that person when no other person has it: scored like a part of a longer name, and a
+# beginning a little lower, both above THRESHOLD.
+PERSON_WORD_SCORE = 90.0
+PERSON_PREFIX_SCORE = 85.0
+# Words of people's names shorter than this ("de", "y") find nobody by themselves.
+MIN_PERSON_WORD_CHARS = 3
 # How much of a query a NoMatch message repeats, so that it stays one readable line.
 _MAX_SHOWN_CHARS = 60
 
@@ -116,17 +129,35 @@ def _shown(query: str) -> str:
 
 
 class NoMatch(DprkrelError):
-    """No entity matches a subject well enough; names the nearest ones, if any."""
+    """No entity matches a subject well enough: says what the base covers, and names the
+    nearest entities when they are genuinely close."""
 
     exit_code = EXIT_NOT_FOUND
 
-    def __init__(self, query: str, suggestions: tuple[Match, ...] = ()) -> None:
+    def __init__(self, query: str, suggestions: tuple[Match, ...] = (), covered: str = "") -> None:
         self.query = query
         self.suggestions = suggestions
-        message = f"No subject matches '{_shown(query)}'."
+        if covered and words(query):
+            message = f"'{_shown(query)}' is not in the fact base ({covered}; 'dprkrel subjects' lists them)."
+        else:
+            message = f"No subject matches '{_shown(query)}'."
         if suggestions:
             message += f" Did you mean: {', '.join(match.name for match in suggestions)}?"
         super().__init__(message)
+
+
+# How a count of subjects of each kind is said: (one, many).
+_KIND_NOUNS = {
+    "person": ("person", "people"),
+    "city": ("city", "cities"),
+    "country": ("country", "countries"),
+    "organisation": ("organisation or body", "organisations and bodies"),
+}
+
+
+def _counted(count: int, kind: str) -> str:
+    one, many = _KIND_NOUNS.get(kind, (kind.replace("_", " "), kind.replace("_", " ") + "s"))
+    return f"{count} {one if count == 1 else many}"
 
 
 class _Key:
@@ -158,13 +189,16 @@ class SubjectIndex:
     Build it with `SubjectIndex.of(base)`, which keeps one per fact base.
     """
 
-    def __init__(self, entities: Iterable[model.Entity]) -> None:
+    def __init__(self, entities: Iterable[model.Entity], involvement: Mapping[str, int] | None = None) -> None:
         entities = tuple(entities)
-        # Per entity, only what a Match shows (id, name, kind), so the index can be stored
-        # with a compiled base.
-        self.entities: list[tuple[str, str, str]] = [
-            (entity.id, entity.name, entity.entity_kind) for entity in entities
+        involvement = involvement or {}
+        # Per entity, what a Match shows (id, name, kind) and how many records involve it,
+        # which settles a tie ("korea" is North Korea in a base about it), so the index can
+        # be stored with a compiled base.
+        self.entities: list[tuple[str, str, str, int]] = [
+            (entity.id, entity.name, entity.entity_kind, involvement.get(entity.id, 0)) for entity in entities
         ]
+        self._person_words: dict[str, list[int]] = {}  # a word of a person's names -> those people
         self._keys: list[_Key] = []
         self._exact: dict[str, list[int]] = {}
         self._full: list[str] = []  # per key, its letters (for fuzz.ratio)
@@ -201,6 +235,11 @@ class SubjectIndex:
                     completions.setdefault(full, text)
                 if key.fuzzy:
                     self._add_parts(index, spaced.split())
+                if entity.entity_kind == "person" and fuzzy:
+                    for word in spaced.split():
+                        people = self._person_words.setdefault(word, [])
+                        if len(word) >= MIN_PERSON_WORD_CHARS and position not in people:
+                            people.append(position)
         self._completions = sorted(completions.items())
         self._completion_keys = [full for full, _text in self._completions]
 
@@ -218,6 +257,7 @@ class SubjectIndex:
             "parts": self._parts,
             "part_keys": self._part_keys,
             "completions": [list(item) for item in self._completions],
+            "person_words": self._person_words,
         }
 
     @classmethod
@@ -269,11 +309,13 @@ class SubjectIndex:
         """Each entity's Match, best first, with the position of the key it matched by."""
         ranked = []
         for score, _order, position in best.values():
-            id_, name, kind = self.entities[self._keys[position].entity]
-            ranked.append((Match(id_, name, kind, score), position))
-        # Scores are rounded before they are compared, so equal-looking scores are equal
-        # and the tie goes to the smaller id: the same query always gets the same answer.
-        return sorted(ranked, key=lambda pair: (-pair[0].score, pair[0].id))
+            id_, name, kind, involvement = self.entities[self._keys[position].entity]
+            ranked.append((Match(id_, name, kind, score), position, involvement))
+        # Scores are rounded before they are compared, so equal-looking scores are equal;
+        # the tie goes to the entity more of the base involves, then to the smaller id: the
+        # same query always gets the same answer.
+        ranked.sort(key=lambda row: (-row[0].score, -row[2], row[0].id))
+        return [(match, position) for match, position, _involvement in ranked]
 
     def candidates(self, query: str) -> tuple[list[Match], list[Match]]:
         """Every entity the query matches, best first; and the nearest ones however poorly.
@@ -284,16 +326,18 @@ class SubjectIndex:
         begins with the query as PREFIX_HINT_SCORE: it ranks suggestions, so a short
         query's suggestion may show a score the rules did not let it match with.
         """
-        accepted, nearest = self._candidates(query)
+        accepted, nearest, _hinted = self._candidates(query)
         return [match for match, _key in accepted], [match for match, _key in nearest]
 
-    def _candidates(self, query: str) -> tuple[list[tuple[Match, int]], list[tuple[Match, int]]]:
+    def _candidates(self, query: str) -> tuple[list[tuple[Match, int]], list[tuple[Match, int]], set[str]]:
+        """As `candidates`, with the key each matched by; and the ids of entities a name of
+        which begins with the query."""
         from rapidfuzz import fuzz, process
 
         spaced = _letters(words(query[:MAX_QUERY_CHARS]))
         full = spaced.replace(" ", "")
         if not full:
-            return [], []
+            return [], [], set()
         accepted: _Best = {}
         nearest: _Best = {}
         fuzzy_query = len(full) >= MIN_FUZZY_CHARS
@@ -312,14 +356,60 @@ class SubjectIndex:
                 _keep(nearest, key, position, score * weight)
                 if fuzzy_query and key.fuzzy:
                     _keep(accepted, key, position, score * weight)
+        hinted: set[str] = set()
         for position, choice in enumerate(self._full):
             if choice.startswith(full):
                 _keep(nearest, self._keys[position], position, PREFIX_HINT_SCORE)
+                hinted.add(self.entities[self._keys[position].entity][0])
         for i, choice in enumerate(self._parts):
             position = self._part_keys[i]
             if choice.startswith(full):
                 _keep(nearest, self._keys[position], position, PREFIX_HINT_SCORE * PART_WEIGHT)
-        return self._ranked(accepted), self._ranked(nearest)
+                hinted.add(self.entities[self._keys[position].entity][0])
+        return self._ranked(accepted), self._ranked(nearest), hinted
+
+    def _person(self, query: str) -> list[tuple[Match, int]]:
+        """The one person a word of whose names is the query ("kim"), or whose name begins
+        with it ("kim hy"); nothing when no person, or more than one, has it."""
+        spaced = _letters(words(query[:MAX_QUERY_CHARS]))
+        full = spaced.replace(" ", "")
+        if len(full) < MIN_PERSON_WORD_CHARS:
+            return []
+        people = self._person_words.get(full, []) if " " not in spaced else []
+        score = PERSON_WORD_SCORE
+        if not people:
+            score = PERSON_PREFIX_SCORE
+            people = sorted(
+                {
+                    self._keys[position].entity
+                    for position, choice in enumerate(self._full)
+                    if choice.startswith(full) and self.entities[self._keys[position].entity][2] == "person"
+                }
+            )
+        if len(people) != 1:
+            return []
+        best: _Best = {}
+        for position, key in enumerate(self._keys):
+            if key.entity == people[0] and key.fuzzy:
+                _keep(best, key, position, score)
+        return self._ranked(best)[:1]
+
+    def covered(self) -> str:
+        """What the base covers, in a few words: "32 subjects: 6 countries, 4 cities, ..."."""
+        kinds: dict[str, int] = {}
+        for _id, _name, kind, _involvement in self.entities:
+            group = kind if kind in _KIND_NOUNS else "organisation"
+            kinds[group] = kinds.get(group, 0) + 1
+        if not kinds:
+            return ""
+        order = ("country", "city", "person", "organisation")
+        parts = ", ".join(_counted(kinds[kind], kind) for kind in order if kind in kinds)
+        total = len(self.entities)
+        return f"{total} subject{'s' if total != 1 else ''}: {parts}"
+
+    def listing(self) -> list[tuple[str, str, str, int]]:
+        """Every entity: (id, name, kind, how many records involve it)."""
+        return list(self.entities)
 
     def _exact_matches(self, query: str) -> list[tuple[Match, int]]:
         """Entities with a name, alias or code equal to the query once normalised."""
@@ -336,11 +426,17 @@ class SubjectIndex:
             # A name typed exactly needs no fuzzy scoring (and no rapidfuzz import): any other
             # entity that also bears that exact name is still reported as an alternative.
             return self._resolution(query, exact)
-        accepted, nearest = self._candidates(query)
+        accepted, nearest, hinted = self._candidates(query)
         if not accepted or accepted[0][0].score < THRESHOLD:
-            # A suggestion sharing not one letter with the query would only puzzle.
-            suggestions = tuple(match for match, _key in nearest if match.score > 0)[:MAX_SUGGESTIONS]
-            raise NoMatch(query, suggestions)
+            person = self._person(query)
+            if person:
+                return self._resolution(query, person)
+            # Only a genuinely close name, or one that begins with the query, is suggested:
+            # the nearest of unrelated names would only puzzle.
+            suggestions = tuple(
+                match for match, _key in nearest if match.score >= SUGGESTION_SCORE or match.id in hinted
+            )[:MAX_SUGGESTIONS]
+            raise NoMatch(query, suggestions, self.covered())
         floor = max(THRESHOLD, accepted[0][0].score - ALTERNATIVE_MARGIN)
         return self._resolution(query, [pair for pair in accepted if pair[0].score >= floor])
 
@@ -362,7 +458,8 @@ class SubjectIndex:
 
 # The stored tables of a SubjectIndex: attribute -> (stored name, how to rebuild it).
 _STORED_TABLES: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "entities": ("entities", lambda rows: [(id_, name, kind) for id_, name, kind in rows]),
+    "entities": ("entities", lambda rows: [(id_, name, kind, involved) for id_, name, kind, involved in rows]),
+    "_person_words": ("person_words", dict),
     "_keys": ("keys", lambda rows: [_Key(*row) for row in rows]),
     "_exact": ("exact", dict),
     "_spaced": ("spaced", list),

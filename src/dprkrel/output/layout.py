@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dprkrel.core import model
 from dprkrel.core.dates import PartialDate
+from dprkrel.core.frozen import Frozen, fields_of
 from dprkrel.core.results import cite
 from dprkrel.output.views import Answer, Column, TableView
 
@@ -157,7 +158,8 @@ def _search(result: Result, with_sources: bool) -> TableView:
 
 def _show(result: Result, with_sources: bool) -> TableView:
     entity = result.items[0].record
-    assert isinstance(entity, model.Entity)
+    if not isinstance(entity, model.Entity):
+        return _record(result, with_sources)
     rows = [
         ["Name", entity.name],
         ["Kind", entity.entity_kind.replace("_", " ")],
@@ -182,6 +184,59 @@ def _show(result: Result, with_sources: bool) -> TableView:
     for item in result.items[1:]:
         rows.append([item.record.kind.capitalize(), item.summary + _inferred(item.record) + _as_of(item)])
     return _fields_table(result, "Value", rows)
+
+
+def _record(result: Result, with_sources: bool) -> TableView:
+    """The profile of a record other than an entity: each field it has, then what it names."""
+    item = result.items[0]
+    record = item.record
+    rows = [["Kind", record.kind], ["Summary", item.summary]]
+    for name, value in record_fields(record):
+        rows.append([name.replace("_", " ").capitalize(), _field_text(result, value)])
+    if item.stated_as_of is not None:
+        rows.append(["Stated as of", item.stated_as_of.human()])
+    if with_sources:
+        rows.append(["Sources", sources_cell(record)])
+    for named in result.items[1:]:
+        rows.append(["Names", named.summary])
+    return _fields_table(result, "Value", rows)
+
+
+def record_fields(record: model.Record) -> list[tuple[str, object]]:
+    """The fields of a record that hold something, but those every profile shows its own way."""
+    shown = []
+    for name, _default in fields_of(type(record)):
+        value = getattr(record, name)
+        if name in ("id", "origin", "sources", "summary", "present_tense") or value in (None, "", (), False):
+            continue
+        shown.append((name, value))
+    return shown
+
+
+def _field_text(result: Result, value: object) -> str:
+    """A field's value as text: dates as people write them, entity ids by their names."""
+    if isinstance(value, tuple):
+        if value and isinstance(value[0], model.DateClaim):
+            return _claims_cell(value)
+        return "\n".join(_field_text(result, part) for part in value)
+    if isinstance(value, PartialDate):
+        return value.human()
+    if isinstance(value, str):
+        return result.names.get(value, value)
+    if isinstance(value, Frozen):
+        return "; ".join(f"{name}: {_field_text(result, getattr(value, name))}" for name, _ in fields_of(type(value)))
+    return str(value)
+
+
+def _subjects(result: Result, with_sources: bool) -> TableView:
+    rows = []
+    for item in result.items:
+        entity = item.record
+        assert isinstance(entity, model.Entity)
+        texts = (*(name.text for name in entity.names), *entity.aliases, *entity.codes)
+        known_as = ", ".join(text for text in dict.fromkeys(texts) if text != entity.name)
+        rows.append([entity.id, entity.name, entity.entity_kind.replace("_", " "), known_as or "—", str(item.involved)])
+    return _table(result, ("Id", "Name", "Kind", "Also known as", "Records"), rows, with_sources)
 
 
 def _role_text(result: Result, role: model.Role) -> str:
@@ -224,4 +279,5 @@ _LAYOUTS: dict[str, Any] = {
     "search": _search,
     "show": _show,
     "sources": _sources,
+    "subjects": _subjects,
 }
