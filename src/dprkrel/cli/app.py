@@ -11,6 +11,7 @@ rapidfuzz) are imported inside the commands that need them.
 from __future__ import annotations
 
 import inspect
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
@@ -19,7 +20,7 @@ import typer
 import typer.core
 from typer.models import TyperPath
 
-from dprkrel.cli import run, spec
+from dprkrel.cli import quick, run, spec
 from dprkrel.core.commands import MAX_LIMIT, MIN_LIMIT
 from dprkrel.core.errors import EXIT_ERROR
 from dprkrel.output.views import OutputFormat
@@ -100,7 +101,18 @@ def _complete_subject(ctx: typer.Context, incomplete: str) -> list[str]:
     """Subjects for the shell's Tab key (see `run.subject_candidates`)."""
     # While completing, the global options are parsed but their callback has not run.
     params = ctx.find_root().params
-    return run.subject_candidates(spec.settings(params), incomplete)
+    shell = os.environ.get(quick.COMPLETE_VAR, "").partition("_")[2]
+    # Typer keeps only the candidates that begin with what was typed, letter for letter.
+    return run.subject_candidates(spec.settings(params), incomplete, shell, own_case=False)
+
+
+def _offering(choices: tuple[str, ...]) -> Callable[[str], list[str]]:
+    """What the shell's Tab key offers for an option that takes one of `choices`."""
+
+    def offered(incomplete: str) -> list[str]:
+        return [choice for choice in choices if choice.startswith(incomplete)]
+
+    return offered
 
 
 # -- Typer parameters from the specification ---------------------------------------------------
@@ -111,6 +123,10 @@ def _option_parameter(option: spec.Option) -> inspect.Parameter:
     info: dict[str, Any] = {"help": option.help}
     if option.metavar:
         info["metavar"] = option.metavar
+    if option.choices:
+        choices = spec.choices_of(option)
+        info["help"] += " " + ", ".join(choices) + "."
+        info["autocompletion"] = _offering(choices)
     kind: Any
     default: Any
     match option.value:

@@ -185,7 +185,7 @@ def complete(environ: Mapping[str, str]) -> Reply | None:
         return None
     from dprkrel.cli.run import subject_candidates
 
-    values = subject_candidates(settings, incomplete)
+    values = subject_candidates(settings, incomplete, shell)
     return _reply(shell, values, environ.get("_TYPER_COMPLETE_FISH_ACTION", ""))
 
 

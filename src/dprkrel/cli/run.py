@@ -68,8 +68,16 @@ def say(message: str, *, prefix: str = "dprkrel: ") -> None:
     print(prefix + message, file=sys.stderr, flush=True)
 
 
-def subject_candidates(settings: Settings, incomplete: str) -> list[str]:
-    """Names, aliases and codes starting with what was typed, for the shell's Tab key.
+def subject_candidates(settings: Settings, incomplete: str, shell: str = "", *, own_case: bool = True) -> list[str]:
+    """Names, aliases and codes starting with what was typed, for the shell's Tab key, each
+    as `shell` inserts it.
+
+    Bash inserts a candidate as it is, replacing the word typed, and fish matches what was
+    typed whatever its case: both get each name in its own case ("nor" offers North Korea),
+    bash with spaces and shell characters escaped so that the name stays one word. zsh and
+    PowerShell keep only candidates that begin with what was typed, letter for letter, as
+    Typer does (`own_case` False): "ma" offers "Madrid" as "madrid". zsh and fish quote what
+    they insert themselves.
 
     Completion must never fail loudly: with bad data or no fact base it offers nothing.
     """
@@ -80,16 +88,26 @@ def subject_candidates(settings: Settings, incomplete: str) -> list[str]:
         candidates = complete(_open(settings), incomplete)
     except DprkrelError:
         return []
-    # The shell keeps only words that begin with what was typed, letter for letter, while
-    # subjects match regardless of case and accents: "ma" offers "Madrid" as "madrid".
-    offered = []
-    for candidate in candidates:
-        typed_case = incomplete + candidate[len(incomplete) :]
-        if candidate.startswith(incomplete):
-            offered.append(candidate)
-        elif normalise(typed_case) == normalise(candidate):
-            offered.append(typed_case)
-    return offered
+    if not (own_case and shell in ("bash", "fish")):
+        offered = []
+        for candidate in candidates:
+            typed_case = incomplete + candidate[len(incomplete) :]
+            if candidate.startswith(incomplete):
+                offered.append(candidate)
+            elif normalise(typed_case) == normalise(candidate):
+                offered.append(typed_case)
+        candidates = offered
+    if shell == "bash":
+        return [_bash_escaped(candidate) for candidate in candidates]
+    return candidates
+
+
+# What bash would read as more than a letter of a word.
+_BASH_SPECIAL = frozenset(" \t\"'\\$`!&;|<>()[]{}*?#~")
+
+
+def _bash_escaped(text: str) -> str:
+    return "".join("\\" + char if char in _BASH_SPECIAL else char for char in text)
 
 
 def _answer(request: Request) -> Result:

@@ -32,6 +32,9 @@ class Option(Frozen):
     value: str = "flag"
     help: str = ""
     metavar: str | None = None
+    # The values a "text" or "texts" option takes, when they are a fixed list: the name of
+    # the list in `choices_of`. The help lists them, and the shell's Tab key offers them.
+    choices: str = ""
 
 
 class Argument(Frozen):
@@ -100,12 +103,6 @@ DEFAULTS: dict[str, object] = {
 # The output formats as the command line spells them: the renderers' own list.
 FORMATS = tuple(output.value for output in OutputFormat)
 
-EVENT_CATEGORIES_HELP = (
-    "Only events of this category (repeatable): diplomatic_relations, diplomatic_mission, visit, "
-    "expulsion, incident, legal, aid, disaster, private_diplomacy, security, sanctions, human_rights, "
-    "multilateral."
-)
-
 _FORMAT = Option(("--format", "-f"), "format", "format", "Output format.")
 _JSON = Option(("--json",), "format", "json", "Short for --format json.")
 _SOURCES = Option(("--sources",), "sources", help="Add a column with each row's source and section.")
@@ -145,7 +142,13 @@ COMMANDS: dict[str, Command] = {
             (
                 Option(("--since",), "since", "text", "Only events from this date on (YYYY[-MM[-DD]]).", "DATE"),
                 Option(("--until",), "until", "text", "Only events up to this date (YYYY[-MM[-DD]]).", "DATE"),
-                Option(("--category", "-c"), "categories", "texts", EVENT_CATEGORIES_HELP),
+                Option(
+                    ("--category", "-c"),
+                    "categories",
+                    "texts",
+                    "Only events of this category (repeatable):",
+                    choices="event categories",
+                ),
                 _AS_OF,
                 Option(("--chart",), "chart", help="Draw the history as a chart above the table."),
                 *_OUTPUT,
@@ -174,7 +177,13 @@ COMMANDS: dict[str, Command] = {
             'dprkrel search "ambassador expelled"',
             (
                 Option(("--limit", "-n"), "limit", "limit", "Show at most this many results."),
-                Option(("--kind", "-k"), "kinds", "texts", "Only records of this kind (repeatable): event, mission, …"),
+                Option(
+                    ("--kind", "-k"),
+                    "kinds",
+                    "texts",
+                    "Only records of this kind (repeatable):",
+                    choices="record kinds",
+                ),
                 *_OUTPUT,
             ),
             Argument("query", "Words to look for; typos and word forms are forgiven.", required=True),
@@ -195,8 +204,8 @@ COMMANDS: dict[str, Command] = {
                     ("--kind", "-k"),
                     "kinds",
                     "texts",
-                    "Only subjects of this kind (repeatable): country, international_organisation, organisation, "
-                    "government_body, group, city, person.",
+                    "Only subjects of this kind (repeatable):",
+                    choices="subject kinds",
                 ),
                 *_OUTPUT,
             ),
@@ -213,6 +222,18 @@ COMMANDS: dict[str, Command] = {
         ),
     )
 }
+
+
+def choices_of(option: Option) -> tuple[str, ...]:
+    """The values an option with `choices` takes, from the schema that declares them."""
+    from dprkrel.core import model, schema
+
+    lists = {
+        "event categories": schema.EVENT_CATEGORIES,
+        "record kinds": tuple(record_type.KIND for record_type in model.RECORD_TYPES),
+        "subject kinds": schema.ENTITY_KINDS,
+    }
+    return tuple(lists[option.choices])
 
 
 class Settings(Frozen):
