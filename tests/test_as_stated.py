@@ -213,7 +213,7 @@ def test_present_tense_records_say_as_of_in_show_search_and_timeline_tables() ->
     assert "Permanent advocate (North Korea), since 1990 (as of 2023)" in profile
     found = run("search", "autonomous measures").stdout
     assert "in force against North Korea. (as of 2013)" in found
-    timeline = run("timeline", "spain", "--format", "csv").stdout
+    timeline = run("timeline", "spain", "--format", "markdown").stdout
     assert "since this day. (as of 2023)" in timeline
 
 

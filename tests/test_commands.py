@@ -77,6 +77,12 @@ def csv_rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
+def table_rows(text: str) -> list[list[str]]:
+    """The header and rows of the table a command shows people, read from its Markdown form."""
+    lines = markdown_table(text)
+    return [[cell.replace("<br>", "\n") for cell in markdown_cells(line)] for line in (lines[0], *lines[2:])]
+
+
 def markdown_table(text: str) -> list[str]:
     """The lines of the Markdown pipe table (the title and the notes are not part of it)."""
     return [line for line in text.splitlines() if line.startswith("|")]
@@ -183,7 +189,7 @@ def test_force_color_would_colour() -> None:
 def test_timeline_table_lists_the_events_of_spain_in_order() -> None:
     """What the golden file shows, checked row by row against the JSON and the fact base."""
     _, payload = run_json("timeline", "spain")
-    rows = csv_rows(run("timeline", "spain", "-f", "csv").stdout)[1:]
+    rows = table_rows(run("timeline", "spain", "-f", "markdown").stdout)[1:]
     ids = [item["id"] for item in payload["results"]]
     assert ids == [
         "ev-1990-cao-de-benos-advocacy",
@@ -363,35 +369,37 @@ def table_header_text(table: str) -> str:
     return " ".join(" ".join(lines[1:rule]).split())
 
 
-@pytest.mark.parametrize("args", TABULAR, ids=" ".join)
-def test_csv_has_the_table_headers_and_one_row_per_result(args: tuple[str, ...]) -> None:
-    result = run(*args, "-f", "csv")
-    assert result.exit_code == 0, result.output
-    rows = csv_rows(result.stdout)
+@pytest.mark.parametrize("args", ALL_COMMANDS, ids=" ".join)
+def test_csv_and_tsv_hold_one_row_of_data_per_result(args: tuple[str, ...], pinned_today: PartialDate) -> None:
     _, payload = run_json(*args)
-    header = rows[0]
-    assert len(rows) - 1 == len(payload["results"])
-    assert all(len(row) == len(header) for row in rows)
-    # The same headers as the table and the Markdown table.
-    markdown = markdown_table(run(*args, "-f", "markdown").stdout)
-    assert markdown_cells(markdown[0]) == header
-    table = table_header_text(run(*args).stdout)
-    for name in header:
-        assert " ".join(name.split()) in table, f"{name!r} not among the table's headers: {table!r}"
+    for flag, delimiter in (("--csv", ","), ("--tsv", "\t")):
+        result = run(*args, flag)
+        assert result.exit_code == 0, result.output
+        rows = list(csv.reader(io.StringIO(result.stdout, newline=""), delimiter=delimiter))
+        header = rows[0]
+        assert header[:2] == ["id", "kind"]
+        assert len(rows) - 1 == len(payload["results"])
+        assert all(len(row) == len(header) for row in rows)
+        assert [row[0] for row in rows[1:]] == [item["id"] for item in payload["results"]]
+        # Every key of the JSON results is a column, dates as ISO text with their precision.
+        for row, item in zip(rows[1:], payload["results"], strict=True):
+            cells = dict(zip(header, row, strict=True))
+            for key, value in item.items():
+                if isinstance(value, dict) and set(value) == {"date", "precision"}:
+                    assert (cells[key], cells[f"{key}_precision"]) == (value["date"], value["precision"])
+                elif value is None:
+                    assert cells[key] == ""
+                elif isinstance(value, str):
+                    assert cells[key] == value
 
 
 @pytest.mark.parametrize("args", ALL_COMMANDS, ids=" ".join)
-def test_csv_and_markdown_parse(args: tuple[str, ...], pinned_today: PartialDate) -> None:
-    rows = csv_rows(run(*args, "-f", "csv").stdout)
-    assert len(rows) >= 2
-    assert all(len(row) == len(rows[0]) for row in rows)
+def test_markdown_shows_the_table(args: tuple[str, ...], pinned_today: PartialDate) -> None:
     lines = markdown_table(run(*args, "-f", "markdown").stdout)
-    assert len(lines) == len(rows) + 1  # the header, the --- line, one line per row
-    assert {unescaped_pipes(line) for line in lines} == {len(rows[0]) + 1}
-    assert markdown_cells(lines[1]) == ["---"] * len(rows[0])
-    for line, row in zip(lines[2:], rows[1:], strict=True):
-        # Line breaks inside a cell become spaces: a pipe-table row is one line.
-        assert markdown_cells(line) == ["<br>".join(cell.split("\n")) for cell in row]
+    assert len(lines) >= 3
+    assert len({unescaped_pipes(line) for line in lines}) == 1
+    assert markdown_cells(lines[1]) == ["---"] * len(markdown_cells(lines[0]))
+    assert run(*args, "-f", "md").stdout == run(*args, "-f", "markdown").stdout
 
 
 def test_markdown_escapes_a_pipe_inside_a_cell(tmp_path: Path) -> None:
@@ -414,8 +422,8 @@ def test_markdown_escapes_a_pipe_inside_a_cell(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args", TABULAR, ids=" ".join)
 def test_sources_flag_adds_a_sources_column_in_every_format(args: tuple[str, ...]) -> None:
-    plain = csv_rows(run(*args, "-f", "csv").stdout)
-    cited = csv_rows(run(*args, "-f", "csv", "--sources").stdout)
+    plain = table_rows(run(*args, "-f", "markdown").stdout)
+    cited = table_rows(run(*args, "-f", "markdown", "--sources").stdout)
     assert cited[0] == [*plain[0], "Sources"]
     assert [row[:-1] for row in cited] == plain
     _, payload = run_json(*args)
@@ -443,8 +451,8 @@ def test_sources_flag_adds_a_sources_column_in_every_format(args: tuple[str, ...
 )
 def test_sources_flag_adds_a_sources_row_to_profiles(args: tuple[str, ...], expected: str) -> None:
     """advisory and show print field/value tables: the sources come as a row of their own."""
-    plain = csv_rows(run(*args, "-f", "csv").stdout)
-    cited = csv_rows(run(*args, "-f", "csv", "--sources").stdout)
+    plain = table_rows(run(*args, "-f", "markdown").stdout)
+    cited = table_rows(run(*args, "-f", "markdown", "--sources").stdout)
     assert ["Sources", expected] in cited
     assert [row for row in cited if row[0] != "Sources"] == plain
     assert ["Sources", expected] in [
@@ -836,8 +844,8 @@ def test_timeline_help_lists_every_category() -> None:
 
 
 def test_sources_flag_on_the_sources_command_adds_their_sections() -> None:
-    plain = csv_rows(run("sources", "-f", "csv").stdout)
-    with_sections = csv_rows(run("sources", "-f", "csv", "--sources").stdout)
+    plain = table_rows(run("sources", "-f", "markdown").stdout)
+    with_sections = table_rows(run("sources", "-f", "markdown", "--sources").stdout)
     assert with_sections[0] == [*plain[0], "Sections"]
     assert with_sections[1][-1] == "lead; Diplomatic relations; Private diplomacy"
     assert run("sources", "--json", "--sources").stdout == run("sources", "--json").stdout

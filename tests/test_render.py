@@ -326,14 +326,18 @@ def test_json_never_imports_rich() -> None:
 
 
 def test_render_dispatches_every_format() -> None:
-    answer = Answer(payload={"subject": KOREAN}, table=TABLE)
+    results = [{"id": "a", "date": {"date": "2001-02", "precision": "month"}, "names": [KOREAN, "b"]}]
+    answer = Answer(payload={"subject": KOREAN, "results": results}, table=TABLE)
     outputs = {}
     for fmt in OutputFormat:
         stream = io.StringIO()
         render(answer, fmt, stream, width=100, color=False)
         outputs[fmt] = stream.getvalue()
-    assert json.loads(outputs[OutputFormat.JSON]) == {"subject": KOREAN}
-    assert outputs[OutputFormat.CSV].startswith("Date,Subject,Note\n")
+    assert json.loads(outputs[OutputFormat.JSON]) == {"subject": KOREAN, "results": results}
+    assert [json.loads(line) for line in outputs[OutputFormat.NDJSON].splitlines()] == results
+    # Data, not the table: the results' keys as columns, a date as ISO text and its precision.
+    assert outputs[OutputFormat.CSV] == f"id,date,date_precision,names\na,2001-02,month,{KOREAN} | b\n"
+    assert outputs[OutputFormat.TSV] == f"id\tdate\tdate_precision\tnames\na\t2001-02\tmonth\t{KOREAN} | b\n"
     assert outputs[OutputFormat.MARKDOWN].startswith("**Relations")
     assert outputs[OutputFormat.TABLE].startswith("Relations")
 

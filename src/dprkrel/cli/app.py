@@ -18,12 +18,12 @@ from typing import Annotated, Any
 
 import typer
 import typer.core
+from typer._types import TyperChoice
 from typer.models import TyperPath
 
 from dprkrel.cli import quick, run, spec
 from dprkrel.core.commands import MAX_LIMIT, MIN_LIMIT
-from dprkrel.core.errors import EXIT_ERROR
-from dprkrel.output.views import OutputFormat
+from dprkrel.core.errors import EXIT_ERROR, UsageError
 
 
 class _OneLineErrors(typer.core.TyperGroup):
@@ -99,8 +99,13 @@ def _version(value: bool) -> None:
 
 def _complete_subject(ctx: typer.Context, incomplete: str) -> list[str]:
     """Subjects for the shell's Tab key (see `run.subject_candidates`)."""
-    # While completing, the global options are parsed but their callback has not run.
-    params = ctx.find_root().params
+    # While completing, the global options are parsed but their callback has not run; they
+    # may come after the command too.
+    root = ctx.find_root().params
+    params = {
+        "data": (*(root.get("data") or ()), *(ctx.params.get("data") or ())),
+        "no_builtin": root.get("no_builtin") or ctx.params.get("no_builtin"),
+    }
     shell = os.environ.get(quick.COMPLETE_VAR, "").partition("_")[2]
     # Typer keeps only the candidates that begin with what was typed, letter for letter.
     return run.subject_candidates(spec.settings(params), incomplete, shell, own_case=False)
@@ -130,7 +135,7 @@ def _option_parameter(option: spec.Option) -> inspect.Parameter:
     kind: Any
     default: Any
     match option.value:
-        case "flag" | "json":
+        case "flag" | "format_flag":
             kind, default = bool, False
         case "text":
             kind, default = str | None, None
@@ -140,14 +145,16 @@ def _option_parameter(option: spec.Option) -> inspect.Parameter:
             kind, default = list[str] | None, None
             info["click_type"] = _TEXT_PATH
         case "format":
-            kind, default = OutputFormat, OutputFormat(str(spec.DEFAULTS["format"]))
-            info["case_sensitive"] = False
+            # None when not given, so that a short flag given with it can be told apart.
+            kind, default = str | None, None
+            info["click_type"] = TyperChoice(spec.FORMATS, case_sensitive=False)
+            info["show_default"] = str(spec.DEFAULTS["format"])
         case "limit":
             kind, default = int, spec.DEFAULTS["limit"]
             info.update(min=MIN_LIMIT, max=MAX_LIMIT)
         case other:
             raise AssertionError(f"no Typer parameter for an option of {other!r}")
-    name = "json" if option.value == "json" else option.field
+    name = option.sets if option.value == "format_flag" else option.field
     annotation = Annotated[kind, typer.Option(*option.names, **info)]
     return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
 
@@ -177,17 +184,24 @@ def _argument_parameter(argument: spec.Argument) -> inspect.Parameter:
 def _fields(options: Sequence[spec.Option], given: dict[str, Any]) -> dict[str, object]:
     """The request fields for the values Typer read, by the kind of each option."""
     fields: dict[str, object] = {}
+    flags = []
     for option in options:
-        if option.value == "json":
+        if option.value == "format_flag":
+            if given[option.sets]:
+                flags.append(option.sets)
             continue
         value = given[option.field]
         if option.value in ("texts", "paths"):
             value = tuple(value or ())
-        elif option.value == "format":
-            value = value.value
         fields[option.field] = value
-    if given.get("json"):
-        fields["format"] = OutputFormat.JSON.value
+    if any(option.value == "format" for option in options):
+        value = fields["format"]
+        try:
+            fields["format"] = spec.chosen_format(value.lower() if isinstance(value, str) else None, flags)
+        except UsageError as error:
+            from typer._click.exceptions import UsageError as CommandLineError
+
+            raise CommandLineError(str(error)) from None
     return fields
 
 
@@ -206,10 +220,11 @@ def _function(name: str, doc: str, parameters: list[inspect.Parameter], body: Ca
 
 def _add_command(command: spec.Command) -> None:
     parameters = [_argument_parameter(command.argument)] if command.argument else []
-    parameters += [_option_parameter(option) for option in command.options]
+    parameters += [_option_parameter(option) for option in (*command.options, *spec.GLOBAL_OPTIONS)]
 
     def body(ctx: typer.Context, **given: Any) -> None:
         fields = _fields(command.options, given)
+        settings = _after_command(ctx.obj, _fields(spec.GLOBAL_OPTIONS, given))
         argument = command.argument
         if argument is not None:
             value = given[argument.field]
@@ -218,9 +233,16 @@ def _add_command(command: spec.Command) -> None:
             elif argument.words:
                 value = spec.joined(value or ())
             fields[argument.field] = value
-        raise typer.Exit(run.execute(spec.request(command.name, ctx.obj, **fields)))
+        raise typer.Exit(run.execute(spec.request(command.name, settings, **fields)))
 
     app.command(name=command.name)(_function(command.name, command.help(), parameters, body))
+
+
+def _after_command(before: spec.Settings, given: dict[str, object]) -> spec.Settings:
+    """The global options given before the command, and then those given after it."""
+    data = given.get("data") or ()
+    assert isinstance(data, tuple)
+    return spec.Settings(data=(*before.data, *data), builtin=before.builtin and not given.get("no_builtin"))
 
 
 def _add_global_options() -> None:

@@ -18,6 +18,7 @@ import sys
 
 from dprkrel.cli import spec
 from dprkrel.core.commands import MAX_LIMIT, MIN_LIMIT
+from dprkrel.core.errors import UsageError
 from dprkrel.core.frozen import Frozen
 
 TYPE_CHECKING = False
@@ -60,8 +61,14 @@ def parse(argv: list[str]) -> spec.Request | None:
             fields[argument.field] = reading.arguments[0]
     elif reading.arguments:
         return None
-    if fields.pop("json", False):
-        fields["format"] = "json"
+    if command.option("--format") is not None:
+        flags = fields.pop("format_flags", ())
+        option = fields.pop("format", None)
+        assert isinstance(flags, tuple) and (option is None or isinstance(option, str))
+        try:
+            fields["format"] = spec.chosen_format(option, flags)
+        except UsageError:
+            return None  # Typer reports it
     return spec.request(command.name, reading.settings, **fields)
 
 
@@ -91,7 +98,10 @@ def read(argv: list[str]) -> Reading | None:
     while position < len(argv):
         token = argv[position]
         if token.startswith("-"):  # an option (a lone "-", an argument to click, is declined too)
-            position = _read_option(argv, position, command, fields)
+            # Global options may come after the command too, as the Typer app reads them.
+            name = token.partition("=")[0]
+            own = command.option(name) is not None or GLOBAL_COMMAND.option(name) is None
+            position = _read_option(argv, position, *((command, fields) if own else (GLOBAL_COMMAND, global_fields)))
             if position < 0:
                 return None
         else:
@@ -104,11 +114,16 @@ def _read_option(argv: list[str], position: int, command: spec.Command, fields: 
     """Read the option at `position` into `fields`; the position after it, or -1 to decline."""
     name, equals, attached = argv[position].partition("=")
     option = command.option(name)
-    flag = option is not None and option.value in ("flag", "json")
+    flag = option is not None and option.value in ("flag", "format_flag")
     if option is None or (equals and (flag or not name.startswith("--"))):
         return -1
+    if option.value == "format_flag":
+        previous = fields.get("format_flags", ())
+        assert isinstance(previous, tuple)
+        fields["format_flags"] = (*previous, option.sets)
+        return position + 1
     if flag:
-        fields["json" if option.value == "json" else option.field] = True
+        fields[option.field] = True
         return position + 1
     if equals:
         text, position = attached, position + 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from dprkrel.core.frozen import Frozen
-from dprkrel.output.views import OutputFormat
+from dprkrel.output.views import FORMAT_ALIASES, OutputFormat
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ DATA_ENV = "DPRKREL_DATA"
 class Option(Frozen):
     """One option: its spellings, the request field it fills, and how its value is read.
 
-    `value` is one of: "flag" (no value), "json" (a flag that means `--format json`),
+    `value` is one of: "flag" (no value), "format_flag" (a flag that means `--format SETS`),
     "text", "texts" (repeatable), "paths" (repeatable fact files), "format" (an output
     format) or "limit" (a whole number from MIN_LIMIT to MAX_LIMIT).
     """
@@ -35,6 +35,7 @@ class Option(Frozen):
     # The values a "text" or "texts" option takes, when they are a fixed list: the name of
     # the list in `choices_of`. The help lists them, and the shell's Tab key offers them.
     choices: str = ""
+    sets: str = ""  # the output format a "format_flag" asks for
 
 
 class Argument(Frozen):
@@ -85,7 +86,7 @@ class Command(Frozen):
         if self.argument is not None:
             values[self.argument.field] = () if self.argument.many else None
         for option in self.options:
-            if option.value != "json":
+            if option.value != "format_flag":
                 values[option.field] = DEFAULTS[option.value]
         return values
 
@@ -100,16 +101,41 @@ DEFAULTS: dict[str, object] = {
     "limit": 10,
 }
 
-# The output formats as the command line spells them: the renderers' own list.
-FORMATS = tuple(output.value for output in OutputFormat)
+# The output formats as the command line spells them: the renderers' own list, and aliases.
+FORMATS = (*(output.value for output in OutputFormat), *FORMAT_ALIASES)
 
-_FORMAT = Option(("--format", "-f"), "format", "format", "Output format.")
-_JSON = Option(("--json",), "format", "json", "Short for --format json.")
+
+def format_named(name: str) -> str:
+    """The output format a name given to --format means ("md" is markdown)."""
+    return FORMAT_ALIASES.get(name, name)
+
+
+def chosen_format(option: str | None, flags: list[str] | tuple[str, ...]) -> str:
+    """The one output format --format and the short flags ask for; UsageError for two."""
+    from dprkrel.core.errors import UsageError
+
+    asked = dict.fromkeys([*([format_named(option)] if option else []), *flags])
+    if len(asked) > 1:
+        first, second = list(asked)[:2]
+        raise UsageError(f"two output formats were asked for, {first} and {second}; give one")
+    return next(iter(asked), str(DEFAULTS["format"]))
+
+
+_FORMAT = Option(
+    ("--format", "-f"),
+    "format",
+    "format",
+    "Output format: table and markdown for people; json, ndjson (or jsonl), csv and tsv for programs.",
+)
+_FORMAT_FLAGS = tuple(
+    Option((name,), "format", "format_flag", f"Short for --format {fmt}.", sets=fmt)
+    for name, fmt in (("--json", "json"), ("--nl", "ndjson"), ("--csv", "csv"), ("--tsv", "tsv"))
+)
 _SOURCES = Option(("--sources",), "sources", help="Add a column with each row's source and section.")
 _AS_OF = Option(
     ("--as-of",), "as_of", "text", "The date to answer for: YYYY, YYYY-MM or YYYY-MM-DD (default: today).", "DATE"
 )
-_OUTPUT = (_FORMAT, _JSON, _SOURCES)
+_OUTPUT = (_FORMAT, *_FORMAT_FLAGS, _SOURCES)
 
 GLOBAL_OPTIONS: tuple[Option, ...] = (
     Option(
@@ -216,7 +242,7 @@ COMMANDS: dict[str, Command] = {
             "dprkrel sources --json",
             (
                 _FORMAT,
-                _JSON,
+                *_FORMAT_FLAGS,
                 Option(("--sources",), "sources", help="Add a column with the sections records may cite."),
             ),
         ),

@@ -46,7 +46,8 @@ def render(
 ) -> None:
     """Write `answer` to `stream` in format `fmt`.
 
-    JSON writes the payload; table, CSV and Markdown write the table view. With `chart` and a
+    JSON writes the payload, NDJSON its results a line each, CSV and TSV those results as
+    rows of data (see `flat`); table and Markdown write the table view. With `chart` and a
     chart in the answer, the table format draws the chart first, at the same width as the
     table. `width` None means the terminal's (COLUMNS, then the terminal, then 80); `color`
     None means automatic (see `table.wants_color`).
@@ -60,11 +61,18 @@ def render(
             from dprkrel.output.json_out import write_json
 
             write_json(answer.payload, stream)
-        case OutputFormat.CSV:
+        case OutputFormat.NDJSON:
+            from dprkrel.output.ndjson_out import write_ndjson
+
+            write_ndjson(answer.payload.get("results", []), stream)
+        case OutputFormat.CSV | OutputFormat.TSV:
             from dprkrel.output.csv_out import write_csv
+            from dprkrel.output.flat import data_table
+            from dprkrel.output.tsv_out import write_tsv
 
             buffer = io.StringIO()
-            write_csv(answer.table, buffer)
+            data = data_table(answer.payload.get("results", []), answer.table.title)
+            (write_csv if fmt is OutputFormat.CSV else write_tsv)(data, buffer)
             _write_whole(buffer.getvalue(), stream)
         case OutputFormat.MARKDOWN:
             from dprkrel.output.markdown import write_markdown

@@ -34,7 +34,12 @@ def dumps(payload: dict[str, Any], *, ascii_only: bool = False) -> str:
         text = json.dumps(payload, ensure_ascii=ascii_only, indent=2, allow_nan=False)
     except ValueError as error:
         raise ValueError(f"cannot write the answer as strict JSON: {error}") from error
-    return _ESCAPE_TOO.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
+    return escaped(text) + "\n"
+
+
+def escaped(text: str) -> str:
+    """JSON text with the characters a terminal may act on written as \\uXXXX escapes."""
+    return _ESCAPE_TOO.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def write_json(payload: dict[str, Any], stream: TextIO) -> None:

@@ -17,12 +17,19 @@ if TYPE_CHECKING:
 
 
 class OutputFormat(StrEnum):
-    """The output formats every command offers."""
+    """The output formats every command offers: tables for people (table, markdown), data
+    for programs (json, ndjson, csv, tsv)."""
 
     TABLE = "table"
     JSON = "json"
+    NDJSON = "ndjson"
     CSV = "csv"
+    TSV = "tsv"
     MARKDOWN = "markdown"
+
+
+# Other names the command line takes for a format.
+FORMAT_ALIASES = {"md": OutputFormat.MARKDOWN, "jsonl": OutputFormat.NDJSON}
 
 
 class Column(Frozen):
