@@ -107,7 +107,7 @@ class Result(Frozen):
         """The one JSON object the command prints with --json."""
         if self.command == "show" and self.items:
             # One result: the entity's profile, with every other item as a related record.
-            results = [_profile_json(self, record_json(self.items[0]))]
+            results = [_profile_json(self, record_json(self.items[0], self.names))]
         else:
             results = [_item_json(self, item) for item in self.items]
         return envelope(
@@ -162,7 +162,7 @@ def envelope(
 
 
 def _item_json(result: Result, item: Item) -> Json:
-    data = record_json(item)
+    data = record_json(item, result.names)
     match result.command:
         case "embassy":
             assert item.status is not None
@@ -225,7 +225,34 @@ def conflict_json(conflict: model.Conflict, record: model.Record) -> Json:
     }
 
 
-def _value_json(value: Any) -> Any:
+# Fields that hold the id of an entity or a mission: each gets the name beside it, as
+# `<field>_name` (or `<field>_names`, in the same order, for a list of ids).
+REFERENCE_FIELDS = frozenset(
+    {
+        "country",
+        "part_of",
+        "of",
+        "sending",
+        "host",
+        "city",
+        "on_behalf_of",
+        "issuer",
+        "subject",
+        "subjects",
+        "donor",
+        "recipient",
+        "channels",
+        "imposer",
+        "target",
+        "actors",
+        "places",
+        "registration_mission",
+        "consular_help_missions",
+    }
+)
+
+
+def _value_json(value: Any, names: Mapping[str, str]) -> Any:
     if isinstance(value, PartialDate):
         return value.to_json()
     if isinstance(value, model.Citation):
@@ -235,19 +262,36 @@ def _value_json(value: Any) -> Any:
             return date_json(model.earliest(value))
         if value and isinstance(value[0], model.Name):
             return {name.lang: name.text for name in value}
-        return [_value_json(item) for item in value]
+        return [_value_json(item, names) for item in value]
     if isinstance(value, Frozen):
-        return {name: _value_json(getattr(value, name)) for name, _default in fields_of(type(value))}
+        data = {name: _value_json(getattr(value, name), names) for name, _default in fields_of(type(value))}
+        return _with_names(data, names)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
-def record_json(item: Item) -> Json:
+def _with_names(data: Json, names: Mapping[str, str]) -> Json:
+    """`data` with the name of each entity or mission it refers to just after the id."""
+    named: Json = {}
+    for key, value in data.items():
+        named[key] = value
+        if key not in REFERENCE_FIELDS:
+            continue
+        if isinstance(value, list):
+            named[f"{key}_names"] = [names.get(item, item) for item in value]
+        elif value is None or isinstance(value, str):
+            named[f"{key}_name"] = None if value is None else names.get(value, value)
+    return named
+
+
+def record_json(item: Item, names: Mapping[str, str] | None = None) -> Json:
     """Every field of a record, with `id`, `kind`, `sources`, `conflicts` and `stated_as_of`.
 
     A field the sources dispute holds its earliest claim; `conflicts` lists every claim.
+    Each id of an entity or mission has its name beside it, from `names` (id -> name).
     """
+    names = names or {}
     record = item.record
     data: Json = {"id": record.id, "kind": record.kind}
     for name, _default in fields_of(type(record)):
@@ -257,7 +301,8 @@ def record_json(item: Item) -> Json:
         if name in record.CLAIM_FIELDS and not value:
             data[name] = None
         else:
-            data[name] = _value_json(value)
+            data[name] = _value_json(value, names)
+    data = _with_names(data, names)
     data["conflicts"] = [conflict_json(conflict, record) for conflict in record.conflicts]
     data["stated_as_of"] = date_json(item.stated_as_of)
     return data

@@ -1,0 +1,76 @@
+"""Where facts hid: event details, policy areas and the names behind ids, in every view."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from typer.testing import CliRunner, Result
+
+from dprkrel.cli.app import app
+
+
+def run(*args: str) -> Result:
+    runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1", "DPRKREL_DATA": None})
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def run_json(*args: str) -> dict[str, Any]:
+    payload: dict[str, Any] = json.loads(run(*args, "--json").stdout)
+    return payload
+
+
+DETAILS = (
+    "arrest warrants",
+    "until the end of September 2017",
+    "Secretary of State for Foreign Affairs",
+    "supervised by the International Red Cross",
+)
+
+
+def test_timeline_details_shows_every_events_details_in_table_csv_and_markdown() -> None:
+    for fmt in ("table", "csv", "markdown"):
+        shown = run("timeline", "spain", "--details", "--format", fmt).stdout
+        for detail in DETAILS:
+            assert detail in shown, (fmt, detail)
+    rows = list(csv.reader(io.StringIO(run("timeline", "spain", "--details", "--format", "csv").stdout)))
+    incident = next(row for row in rows if "Free Joseon" in row[2])
+    assert "- The Spanish government issues arrest warrants" in incident[2]
+
+
+def test_timeline_without_details_keeps_its_rows_short() -> None:
+    assert "arrest warrants" not in run("timeline", "spain").stdout
+
+
+def test_show_and_search_tables_show_event_details() -> None:
+    shown = run("show", "spain").stdout
+    for detail in DETAILS:
+        assert detail in shown, detail
+    assert "arrest warrants" in run("search", "embassy incident").stdout
+
+
+def test_show_names_a_policys_areas() -> None:
+    shown = run("show", "eu").stdout
+    assert "peace and security in the Korean Peninsula; non-proliferation of nuclear weapons; human rights" in shown
+
+
+def test_json_references_carry_the_name_next_to_the_id() -> None:
+    profile = run_json("show", "cao de benos")["results"][0]
+    entity = profile["entity"]
+    role = next(role for role in profile["roles"] if role["of"] == "korean-friendship-association")
+    assert role["of_name"] == "Korean Friendship Association"
+    assert entity["country"] == "esp" and entity["country_name"] == "Spain"
+    event = run_json("timeline", "spain", "--since", "2019", "--until", "2019")["results"][0]
+    assert event["actors"] == ["free-joseon", "prk", "esp"]
+    assert event["actors_names"] == ["Free Joseon", "North Korea", "Spain"]
+    assert event["places_names"] == ["Madrid"]
+    mission = run_json("embassy", "madrid")["results"][0]
+    assert (mission["sending_name"], mission["host_name"], mission["city_name"]) == ("North Korea", "Spain", "Madrid")
+    paris = next(item for item in run_json("embassy", "paris")["results"] if item["id"] == "prk-embassy-paris")
+    assert paris["accredited_to"][0]["country_name"] == "Spain"
+    advisory = run_json("advisory", "spain")["results"][0]
+    assert advisory["issuer_name"] == "Spain"
+    assert advisory["registration_mission_name"] == "Embassy of Spain in Seoul"
+    assert advisory["consular_help_missions_names"] == ["Embassy of Sweden in Pyongyang", "Embassy of Spain in Seoul"]
