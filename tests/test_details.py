@@ -74,3 +74,50 @@ def test_json_references_carry_the_name_next_to_the_id() -> None:
     assert advisory["issuer_name"] == "Spain"
     assert advisory["registration_mission_name"] == "Embassy of Spain in Seoul"
     assert advisory["consular_help_missions_names"] == ["Embassy of Sweden in Pyongyang", "Embassy of Spain in Seoul"]
+
+
+# -- conflicts: every claim of a disputed date, in every view -----------------------------------
+
+SPAIN = "wikipedia-prk-esp"
+MADRID_CLAIMS = [
+    {"value": {"date": "2013-10", "precision": "month"}, "source": SPAIN, "section": "Diplomatic relations"},
+    {"value": {"date": "2014", "precision": "year"}, "source": SPAIN, "section": "lead"},
+]
+
+
+def _claims(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{key: claim[key] for key in ("value", "source", "section")} for claim in found]
+
+
+def test_json_gives_every_claim_of_a_date_beside_its_earliest() -> None:
+    event = next(
+        item for item in run_json("timeline", "spain")["results"] if item["id"] == "ev-2013-10-prk-embassy-madrid-opens"
+    )
+    assert event["date"] == {"date": "2013-10", "precision": "month"}
+    assert _claims(event["date_claims"]) == MADRID_CLAIMS
+    mission = run_json("embassy", "madrid")["results"][0]
+    assert _claims(mission["opened_claims"]) == MADRID_CLAIMS
+    assert [claim["value"] for claim in mission["closed_claims"]] == [{"date": "2023", "precision": "year"}]
+    # An undisputed date has its one claim; a missing one none.
+    paris = next(item for item in run_json("embassy", "paris")["results"] if item["id"] == "prk-embassy-paris")
+    assert paris["opened"] is None and paris["opened_claims"] == []
+    found = next(item for item in run_json("search", "embassy madrid")["results"] if item["id"] == "prk-embassy-madrid")
+    assert _claims(found["opened_claims"]) == MADRID_CLAIMS
+
+
+def test_csv_and_markdown_show_every_claim_of_a_disputed_date() -> None:
+    for args in (("timeline", "spain"), ("embassy", "madrid"), ("show", "north korea")):
+        for fmt in ("csv", "markdown"):
+            assert "Oct 2013 / 2014 \\*" in run(*args, "--format", fmt).stdout.replace(" *", " \\*"), (args, fmt)
+
+
+def test_the_chart_says_what_its_disputed_mark_means() -> None:
+    chart = run("timeline", "spain", "--chart").stdout
+    assert "Madrid embassy *" in chart
+    assert "* disputed: Madrid embassy opened Oct 2013 / 2014" in chart
+
+
+def test_a_present_tense_summary_does_not_say_as_of_twice() -> None:
+    for args in (("timeline", "spain"), ("show", "cao de benos"), ("timeline", "eu")):
+        shown = run(*args, "--format", "csv").stdout
+        assert "as of the source's date" not in shown and "as of the EU page" not in shown, args

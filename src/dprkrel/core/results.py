@@ -54,6 +54,8 @@ class Bar(Frozen):
     # For a period a present-tense source says is still running: that source's date, where
     # the bar ends (it was still true then; nothing is known after).
     stated_as_of: PartialDate | None = None
+    # For a period whose start or end the sources dispute (its label is starred): every claim.
+    disputed: str | None = None
 
 
 class Mark(Frozen):
@@ -211,18 +213,13 @@ def citation_json(citation: model.Citation) -> Json:
     return {"source": citation.source, "section": citation.section}
 
 
+def claim_json(claim: model.DateClaim, record: model.Record) -> Json:
+    """One source's claim about a date: the value, its source and section, and its note."""
+    return {"value": claim.value.to_json(), **citation_json(claim.citation or record.sources[0]), "note": claim.note}
+
+
 def conflict_json(conflict: model.Conflict, record: model.Record) -> Json:
-    return {
-        "field": conflict.field,
-        "claims": [
-            {
-                "value": claim.value.to_json(),
-                **citation_json(claim.citation or record.sources[0]),
-                "note": claim.note,
-            }
-            for claim in conflict.claims
-        ],
-    }
+    return {"field": conflict.field, "claims": [claim_json(claim, record) for claim in conflict.claims]}
 
 
 # Fields that hold the id of an entity or a mission: each gets the name beside it, as
@@ -288,7 +285,8 @@ def _with_names(data: Json, names: Mapping[str, str]) -> Json:
 def record_json(item: Item, names: Mapping[str, str] | None = None) -> Json:
     """Every field of a record, with `id`, `kind`, `sources`, `conflicts` and `stated_as_of`.
 
-    A field the sources dispute holds its earliest claim; `conflicts` lists every claim.
+    A date field holds its earliest claim; `<field>_claims` lists every claim with its source
+    (one for an undisputed date), and `conflicts` lists the fields the sources dispute.
     Each id of an entity or mission has its name beside it, from `names` (id -> name).
     """
     names = names or {}
@@ -302,6 +300,9 @@ def record_json(item: Item, names: Mapping[str, str] | None = None) -> Json:
             data[name] = None
         else:
             data[name] = _value_json(value, names)
+        if name in record.CLAIM_FIELDS:
+            # The field holds the earliest claim; every claim, with its source, is beside it.
+            data[f"{name}_claims"] = [claim_json(claim, record) for claim in value]
     data = _with_names(data, names)
     data["conflicts"] = [conflict_json(conflict, record) for conflict in record.conflicts]
     data["stated_as_of"] = date_json(item.stated_as_of)

@@ -205,6 +205,10 @@ def chart_lines(chart: Chart, width: int = DEFAULT_WIDTH, *, ascii: bool = False
     key = _key_line(chart, width, glyphs)
     if key:
         lines.append(key)
+    for bar in chart.bars:
+        if bar.disputed:
+            # What a starred label stands for: every claimed date, never the earliest alone.
+            lines += wrap_cells(visible(f"* disputed: {bar.disputed}"), width)
     legend = _legend_lines(chart, width, glyphs)
     if legend:
         lines += ["", *legend]
