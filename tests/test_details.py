@@ -23,7 +23,7 @@ def run_json(*args: str) -> dict[str, Any]:
 
 
 DETAILS = (
-    "arrest warrants",
+    "the source gives no date for them",
     "until the end of September 2017",
     "Secretary of State for Foreign Affairs",
     "supervised by the International Red Cross",
@@ -41,14 +41,14 @@ def test_timeline_details_shows_every_events_details_in_table_csv_and_markdown()
 
 
 def test_timeline_without_details_keeps_its_rows_short() -> None:
-    assert "arrest warrants" not in run("timeline", "spain").stdout
+    assert "the source gives no date for them" not in run("timeline", "spain").stdout
 
 
 def test_show_and_search_tables_show_event_details() -> None:
     shown = run("show", "spain").stdout
     for detail in DETAILS:
         assert detail in shown, detail
-    assert "arrest warrants" in run("search", "embassy incident").stdout
+    assert "the source gives no date for them" in run("search", "embassy incident").stdout
 
 
 def test_show_names_a_policys_areas() -> None:
@@ -121,3 +121,53 @@ def test_a_present_tense_summary_does_not_say_as_of_twice() -> None:
     for args in (("timeline", "spain"), ("show", "cao de benos"), ("timeline", "eu")):
         shown = run(*args, "--format", "csv").stdout
         assert "as of the source's date" not in shown and "as of the EU page" not in shown, args
+
+
+# -- scope: undated records placed at the latest date their source allows ------------------------
+
+DECISION = "ev-eu-additional-measures-decided"
+WARRANTS = "ev-esp-arrest-warrants-madrid-incident"
+
+
+def test_the_eu_timeline_ends_with_its_undated_decision_to_add_sanctions_marked_as_such() -> None:
+    import dprkrel
+
+    result = dprkrel.timeline(dprkrel.open_base(), "eu")
+    assert [item.record.id for item in result.items][-1] == DECISION
+    last = list(csv.reader(io.StringIO(run("timeline", "eu", "--format", "csv").stdout)))[-1]
+    assert last[:2] == ["undated;\nby about 2013", "sanctions"]
+    payload = run_json("timeline", "eu")["results"][-1]
+    assert (payload["id"], payload["undated"]) == (DECISION, True)
+    assert payload["date"] == {"date": "2013", "precision": "year"}
+
+
+def test_the_eu_sanctions_paragraph_is_found_by_category() -> None:
+    from dprkrel.core.errors import EXIT_FOUND
+
+    sanctions = run("timeline", "eu", "--category", "sanctions", "--json")
+    assert sanctions.exit_code == EXIT_FOUND
+    assert [item["id"] for item in json.loads(sanctions.stdout)["results"]] == [DECISION]
+    security = [item["id"] for item in run_json("timeline", "eu", "--category", "security")["results"]]
+    assert security == ["ev-2012-12-satellite-launch", "ev-2013-02-third-nuclear-test"]
+
+
+def test_the_arrest_warrants_are_a_legal_event_of_spain_undated() -> None:
+    legal = run_json("timeline", "spain", "--category", "legal")["results"]
+    assert [item["id"] for item in legal] == [WARRANTS]
+    assert legal[0]["undated"] is True
+    assert "undated;\nby about 2023" in run("timeline", "spain", "--category", "legal", "--format", "csv").stdout
+
+
+def test_show_and_the_chart_mark_the_undated_event_as_the_timeline_does() -> None:
+    assert "undated; by about 2013: The EU decides" in run("show", "eu").stdout
+    chart = run("timeline", "eu", "--chart").stdout
+    assert "(undated; by about 2013)" in chart
+
+
+def test_an_undated_event_is_placed_at_its_sources_date(shipped_base: Any) -> None:
+    from dprkrel.core import model, queries
+
+    undated = [record for record in shipped_base.of_type(model.Event) if record.undated]
+    assert {record.id for record in undated} == {DECISION, WARRANTS}
+    for event in undated:
+        assert [claim.value for claim in event.date] == [queries.source_date(shipped_base, event)], event.id

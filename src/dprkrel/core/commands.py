@@ -293,7 +293,7 @@ def _chart(
     from dprkrel.core import model, queries
     from dprkrel.core.results import Bar, Chart, Mark
 
-    marks = tuple(Mark(_mark_label(base, event), queries.event_date(event)) for event in events)
+    marks = tuple(Mark(_mark_label(base, event), queries.event_date(event), event.undated) for event in events)
     periods: list[Bar] = []
     for event in events:
         if event.opens_period:
@@ -355,6 +355,8 @@ def _mark_label(base: FactBase, event: model.Event) -> str:
         label += f" (as of {stated.human()})"
     if event.conflicts:
         label += f" (dated {queries.claims_text(event.date)})"
+    if event.undated:
+        label += f" ({queries.date_text(event)})"
     return label
 
 

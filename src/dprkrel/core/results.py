@@ -63,6 +63,8 @@ class Mark(Frozen):
 
     label: str
     date: PartialDate
+    # The source gives no date; `date` is the latest it allows: the legend lists it last of its date.
+    undated: bool = False
 
 
 class Chart(Frozen):

@@ -45,6 +45,14 @@ def _claims_cell(claims: tuple[model.DateClaim, ...]) -> str:
     return claims_text(claims)
 
 
+def _date_cell(event: model.Event) -> str:
+    """An event's date for a table: every claim, or "undated; by about …" on two lines, so
+    that the column stays as narrow as a date."""
+    from dprkrel.core.queries import date_text
+
+    return date_text(event, "\n")
+
+
 def _as_of(item: Item) -> str:
     """What a present-tense record's text is followed by: the date its source speaks as of."""
     return f" (as of {item.stated_as_of.human()})" if item.stated_as_of else ""
@@ -105,7 +113,7 @@ def _timeline(result: Result, with_sources: bool, *, details: bool = False) -> T
         event = item.record
         assert isinstance(event, model.Event)
         text = event.summary + _inferred(event) + _as_of(item) + (_details(event) if details else "")
-        rows.append([_claims_cell(event.date), event.category.replace("_", " "), text])
+        rows.append([_date_cell(event), event.category.replace("_", " "), text])
     return _table(result, ("Date", "Category", "Event"), rows, with_sources)
 
 
