@@ -155,6 +155,7 @@ def test_the_arrest_warrants_are_a_legal_event_of_spain_undated() -> None:
     legal = run_json("timeline", "spain", "--category", "legal")["results"]
     assert [item["id"] for item in legal] == [WARRANTS]
     assert legal[0]["undated"] is True
+    assert "alleged" in legal[0]["summary"]  # the source says the break-in is alleged
     assert "undated;\nby about 2023" in run("timeline", "spain", "--category", "legal", "--format", "csv").stdout
 
 
