@@ -204,6 +204,8 @@ def test_timeline_table_lists_the_events_of_spain_in_order() -> None:
         "ev-2017-09-19-ambassador-expelled",
         "ev-2019-02-madrid-embassy-incident",
         "ev-2023-prk-embassy-madrid-closes",
+        # Undated: placed at the latest date its source allows, after what that date holds.
+        "ev-esp-arrest-warrants-madrid-incident",
     ]
     # The floods of August 2007 involve North Korea only, but Spain's aid record answers them:
     # a subject's timeline holds the events its own records refer to.

@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from dprkrel.cli.app import app
-from dprkrel.core import queries
+from dprkrel.core import model, queries
 from dprkrel.core.dates import PartialDate
 from dprkrel.core.results import Item, record_json
 from dprkrel.core.store import FactBase
@@ -232,8 +232,12 @@ def test_timeline_results(subject: str | None) -> None:
         assert result["summary"]
         assert isinstance(result["actors"], list)
         assert all(isinstance(actor, str) for actor in result["actors"])
-    # Oldest first by the first day of each (partial) date; ties by id.
-    keys = [(first_day(result["date"]), result["id"]) for result in results]
+    # Oldest first by the first day of each (partial) date, an undated event by the last day of
+    # the latest date its source allows; ties by id.
+    keys = [
+        (check_date_object(result["date"]).last_day if result["undated"] else first_day(result["date"]), result["id"])
+        for result in results
+    ]
     assert keys == sorted(keys)
 
 
@@ -249,6 +253,7 @@ def test_timeline_eu_dates_as_jq_prints_them() -> None:
         {"date": "2012-05", "precision": "month"},
         {"date": "2012-12", "precision": "month"},
         {"date": "2013-02", "precision": "month"},
+        {"date": "2013", "precision": "year"},
     ]
 
 
@@ -325,7 +330,7 @@ def test_embassy_fields_match_the_facts() -> None:
     assert results["swe-embassy-pyongyang"]["consular_services"] is True
     assert results["prk-embassy-paris"]["consular_services"] is None
     assert results["prk-embassy-paris"]["accredited_to"] == [
-        {"country": "esp", "since": {"date": "2006", "precision": "year"}, "until": None}
+        {"country": "esp", "country_name": "Spain", "since": {"date": "2006", "precision": "year"}, "until": None}
     ]
     [acts] = results["swe-embassy-pyongyang"]["acts_for"]
     assert (acts["on_behalf_of"], acts["role"]) == ("esp", "consular")
@@ -379,12 +384,14 @@ def test_search_results(shipped_base: FactBase, query: str, expected: str, first
     scores = [result["score"] for result in results]
     assert scores == sorted(scores, reverse=True)
     assert all(0 < score <= 100 for score in scores)
+    # Each id of an entity or mission has its name beside it.
+    names = {record.id: record.name for kind in (model.Entity, model.Mission) for record in shipped_base.of_type(kind)}
     for result in results:
         assert isinstance(result["summary"], str)
         assert result["summary"]
         # Every field of the record is there, as in the record's own JSON.
         found = shipped_base.by_id[result["id"]]
-        record = record_json(Item(found, queries.stated_as_of(shipped_base, found)))
+        record = record_json(Item(found, queries.stated_as_of(shipped_base, found)), names)
         for key, value in record.items():
             if key != "summary":
                 assert result[key] == value, (result["id"], key)

@@ -125,7 +125,7 @@ def _answer(request: Request) -> Result:
 
 
 # Request fields that say how to show the answer, not what to answer.
-_OUTPUT_FIELDS = frozenset({"format", "sources"})
+_OUTPUT_FIELDS = frozenset({"format", "sources", "details"})
 # Where a command's core function has a name of its own.
 _CORE_FUNCTIONS = {"embassy": "missions"}
 
@@ -160,14 +160,15 @@ def _emit(result: Result, request: Request) -> int:
 
     fmt = str(request["format"])
     if result.found or fmt == "json":
-        _write(result, fmt, with_sources=bool(request["sources"]))
+        details = dict(request.items()).get("details", False)
+        _write(result, fmt, with_sources=bool(request["sources"]), details=bool(details))
     if not result.found:
         say(visible(result.nothing))
         return EXIT_NOT_FOUND
     return EXIT_FOUND
 
 
-def _write(result: Result, fmt: str, *, with_sources: bool = False) -> None:
+def _write(result: Result, fmt: str, *, with_sources: bool = False, details: bool = False) -> None:
     from dprkrel.output.views import OutputFormat
 
     output = OutputFormat(fmt)
@@ -180,7 +181,7 @@ def _write(result: Result, fmt: str, *, with_sources: bool = False) -> None:
     from dprkrel.output.layout import answer
 
     chart = result.chart is not None and result.found
-    render(answer(result, with_sources=with_sources, chart=chart), output, sys.stdout, chart=chart)
+    render(answer(result, with_sources=with_sources, chart=chart, details=details), output, sys.stdout, chart=chart)
 
 
 def _plural(noun: str, count: int) -> str:

@@ -177,6 +177,9 @@ COMMANDS: dict[str, Command] = {
                 ),
                 _AS_OF,
                 Option(("--chart",), "chart", help="Draw the history as a chart above the table."),
+                Option(
+                    ("--details",), "details", help="Add each event's details under its summary (table, CSV, Markdown)."
+                ),
                 *_OUTPUT,
             ),
             Argument("subject", "A country, organisation, city or person.", completes_subject=True),

@@ -325,6 +325,11 @@ def _names(base: FactBase, records: Iterable[model.Record]) -> dict[str, str]:
     for record in records:
         for entity_id in model.mentioned_ids(record):
             names[entity_id] = queries.display_name(base, entity_id)
+        if isinstance(record, model.Advisory):
+            # The missions an advisory points to, named in its JSON beside their ids.
+            for mission_id in filter(None, (record.registration_mission, *record.consular_help_missions)):
+                mission = base.get(mission_id)
+                names[mission_id] = mission.name if isinstance(mission, model.Mission) else mission_id
     return names
 
 
@@ -335,13 +340,14 @@ def _chart(
     from dprkrel.core import model, queries
     from dprkrel.core.results import Bar, Chart, Mark
 
-    marks = tuple(Mark(_mark_label(base, event), queries.event_date(event)) for event in events)
+    marks = tuple(Mark(_mark_label(base, event), queries.event_date(event), event.undated) for event in events)
     periods: list[Bar] = []
     for event in events:
         if event.opens_period:
             # A period its source says began is known to run only up to that source's date.
             stated = queries.source_date(base, event)
-            periods.append(Bar(event.opens_period, queries.event_date(event), None, stated_as_of=stated))
+            label, disputed = _disputed(event.opens_period, (("began", event.date),))
+            periods.append(Bar(label, queries.event_date(event), None, stated_as_of=stated, disputed=disputed))
     for mission in queries.missions_concerning(base, scope):
         opened = model.earliest(mission.opened)
         closed = model.earliest(mission.closed)
@@ -350,9 +356,9 @@ def _chart(
         place = queries.display_name(base, mission.city)
         label = f"{place} {mission.mission_kind.replace('_', ' ')}" if place else mission.name
         if opened is not None:
-            disputed = " *" if len({claim.value for claim in mission.opened}) > 1 else ""
+            starred, disputed = _disputed(label, (("opened", mission.opened), ("closed", mission.closed)))
             known = closed is not None or mission.present_tense
-            periods.append(Bar(label + disputed, opened, closed, known, None if closed else stated))
+            periods.append(Bar(starred, opened, closed, known, None if closed else stated, disputed))
         for accreditation in mission.accredited_to:
             if accreditation.since is not None:
                 country = queries.display_name(base, accreditation.country)
@@ -370,6 +376,21 @@ def _chart(
     return Chart(title, as_of, marks, tuple(_clipped(periods, as_of)))
 
 
+def _disputed(label: str, fields: tuple[tuple[str, tuple[model.DateClaim, ...]], ...]) -> tuple[str, str | None]:
+    """A bar's label, starred when the sources dispute one of its dates, and what the star
+    stands for: "Madrid embassy opened Oct 2013 / 2014"."""
+    from dprkrel.core.dates import PartialDate
+
+    parts = []
+    for verb, claims in fields:
+        values = sorted({claim.value for claim in claims}, key=PartialDate.sort_key)
+        if len(values) > 1:
+            parts.append(f"{verb} {' / '.join(value.human() for value in values)}")
+    if not parts:
+        return label, None
+    return f"{label} *", f"{label} {', '.join(parts)}"
+
+
 def _mark_label(base: FactBase, event: model.Event) -> str:
     """An event as the chart's legend gives it: inferred, stated as of, and every claimed date."""
     from dprkrel.core import queries
@@ -381,6 +402,8 @@ def _mark_label(base: FactBase, event: model.Event) -> str:
         label += f" (as of {stated.human()})"
     if event.conflicts:
         label += f" (dated {queries.claims_text(event.date)})"
+    if event.undated:
+        label += f" ({queries.date_text(event)})"
     return label
 
 
@@ -393,9 +416,9 @@ def _clipped(periods: list[Bar], as_of: PartialDate) -> list[Bar]:
         if period.start.first_day > as_of.last_day:
             continue
         if period.end is not None and period.end.first_day > as_of.last_day:
-            period = Bar(period.label, period.start, None)
+            period = Bar(period.label, period.start, None, disputed=period.disputed)
         elif period.stated_as_of is not None and period.stated_as_of.first_day > as_of.last_day:
             # Its source speaks of a later date than the chart's: running as of the chart's date.
-            period = Bar(period.label, period.start, None)
+            period = Bar(period.label, period.start, None, disputed=period.disputed)
         clipped.append(period)
     return clipped

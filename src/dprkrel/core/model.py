@@ -146,6 +146,9 @@ class Event(Record):
     details: tuple[str, ...] = ()
     # A period this event begins (such as diplomatic relations), drawn as a bar on charts.
     opens_period: str | None = None
+    # The source gives no date: `date` is the latest it allows (its own date), and every view
+    # says "undated; by about <date>" and places the event at the end of that date.
+    undated: bool = False
 
 
 class Accreditation(Frozen):

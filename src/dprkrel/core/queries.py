@@ -68,6 +68,21 @@ def event_date(event: model.Event) -> PartialDate:
     return date
 
 
+def event_sort_key(event: model.Event) -> tuple[dt.date, int]:
+    """Where an event sorts: by the first day of its earliest date, but an undated event at
+    the last day of the latest date its source allows, after what that source dates."""
+    date = event_date(event)
+    return (date.last_day, 3) if event.undated else date.sort_key()
+
+
+def date_text(event: model.Event, separator: str = " ") -> str:
+    """An event's date as every view shows it: every claim, or the mark of an undated event
+    ("undated; by about 2013"; `separator` goes between its two parts)."""
+    if event.undated:
+        return f"undated;{separator}by about {event_date(event).human()}"
+    return claims_text(event.date)
+
+
 def _overlaps(date: PartialDate, since: PartialDate | None, until: PartialDate | None) -> bool:
     """A partial date counts when its period overlaps the range [since, until]."""
     if since is not None and date.last_day < since.first_day:
@@ -106,7 +121,7 @@ def timeline(
         if as_of is not None and date.first_day > as_of.last_day:
             continue
         events.append(event)
-    return sorted(events, key=lambda event: (event_date(event).first_day, event.id))
+    return sorted(events, key=lambda event: (event_sort_key(event)[0], event.id))
 
 
 def scope_events(base: FactBase, scope: Collection[str]) -> list[model.Event]:
@@ -232,7 +247,7 @@ def related_records(base: FactBase, entity_id: str) -> list[model.Record]:
 
 def _record_date_key(record: model.Record) -> tuple[dt.date, int]:
     if isinstance(record, model.Event):
-        return event_date(record).sort_key()
+        return event_sort_key(record)
     return (dt.date.min, 0)
 
 
@@ -240,7 +255,7 @@ def record_summary(base: FactBase, record: model.Record) -> str:
     """A one-line description of any record, for search results and profiles."""
     match record:
         case model.Event():
-            return f"{claims_text(record.date)}: {record.summary}"
+            return f"{date_text(record)}: {record.summary}"
         case model.Entity():
             return f"{record.name} ({record.entity_kind.replace('_', ' ')})"
         case model.Mission():

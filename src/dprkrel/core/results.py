@@ -55,6 +55,8 @@ class Bar(Frozen):
     # For a period a present-tense source says is still running: that source's date, where
     # the bar ends (it was still true then; nothing is known after).
     stated_as_of: PartialDate | None = None
+    # For a period whose start or end the sources dispute (its label is starred): every claim.
+    disputed: str | None = None
 
 
 class Mark(Frozen):
@@ -62,6 +64,8 @@ class Mark(Frozen):
 
     label: str
     date: PartialDate
+    # The source gives no date; `date` is the latest it allows: the legend lists it last of its date.
+    undated: bool = False
 
 
 class Chart(Frozen):
@@ -109,7 +113,7 @@ class Result(Frozen):
         if self.command == "show" and self.items:
             # One result: the profile of the entity (or record), with every other item as a
             # related record.
-            results = [_profile_json(self, record_json(self.items[0]))]
+            results = [_profile_json(self, record_json(self.items[0], self.names))]
         else:
             results = [_item_json(self, item) for item in self.items]
         return envelope(
@@ -164,7 +168,7 @@ def envelope(
 
 
 def _item_json(result: Result, item: Item) -> Json:
-    data = record_json(item)
+    data = record_json(item, result.names)
     match result.command:
         case "embassy":
             assert item.status is not None
@@ -215,21 +219,43 @@ def citation_json(citation: model.Citation) -> Json:
     return {"source": citation.source, "section": citation.section}
 
 
+def claim_json(claim: model.DateClaim, record: model.Record) -> Json:
+    """One source's claim about a date: the value, its source and section, and its note."""
+    return {"value": claim.value.to_json(), **citation_json(claim.citation or record.sources[0]), "note": claim.note}
+
+
 def conflict_json(conflict: model.Conflict, record: model.Record) -> Json:
-    return {
-        "field": conflict.field,
-        "claims": [
-            {
-                "value": claim.value.to_json(),
-                **citation_json(claim.citation or record.sources[0]),
-                "note": claim.note,
-            }
-            for claim in conflict.claims
-        ],
+    return {"field": conflict.field, "claims": [claim_json(claim, record) for claim in conflict.claims]}
+
+
+# Fields that hold the id of an entity or a mission: each gets the name beside it, as
+# `<field>_name` (or `<field>_names`, in the same order, for a list of ids).
+REFERENCE_FIELDS = frozenset(
+    {
+        "country",
+        "part_of",
+        "of",
+        "sending",
+        "host",
+        "city",
+        "on_behalf_of",
+        "issuer",
+        "subject",
+        "subjects",
+        "donor",
+        "recipient",
+        "channels",
+        "imposer",
+        "target",
+        "actors",
+        "places",
+        "registration_mission",
+        "consular_help_missions",
     }
+)
 
 
-def _value_json(value: Any) -> Any:
+def _value_json(value: Any, names: Mapping[str, str]) -> Any:
     if isinstance(value, PartialDate):
         return value.to_json()
     if isinstance(value, model.Citation):
@@ -239,19 +265,37 @@ def _value_json(value: Any) -> Any:
             return date_json(model.earliest(value))
         if value and isinstance(value[0], model.Name):
             return {name.lang: name.text for name in value}
-        return [_value_json(item) for item in value]
+        return [_value_json(item, names) for item in value]
     if isinstance(value, Frozen):
-        return {name: _value_json(getattr(value, name)) for name, _default in fields_of(type(value))}
+        data = {name: _value_json(getattr(value, name), names) for name, _default in fields_of(type(value))}
+        return _with_names(data, names)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
-def record_json(item: Item) -> Json:
+def _with_names(data: Json, names: Mapping[str, str]) -> Json:
+    """`data` with the name of each entity or mission it refers to just after the id."""
+    named: Json = {}
+    for key, value in data.items():
+        named[key] = value
+        if key not in REFERENCE_FIELDS:
+            continue
+        if isinstance(value, list):
+            named[f"{key}_names"] = [names.get(item, item) for item in value]
+        elif value is None or isinstance(value, str):
+            named[f"{key}_name"] = None if value is None else names.get(value, value)
+    return named
+
+
+def record_json(item: Item, names: Mapping[str, str] | None = None) -> Json:
     """Every field of a record, with `id`, `kind`, `sources`, `conflicts` and `stated_as_of`.
 
-    A field the sources dispute holds its earliest claim; `conflicts` lists every claim.
+    A date field holds its earliest claim; `<field>_claims` lists every claim with its source
+    (one for an undisputed date), and `conflicts` lists the fields the sources dispute.
+    Each id of an entity or mission has its name beside it, from `names` (id -> name).
     """
+    names = names or {}
     record = item.record
     data: Json = {"id": record.id, "kind": record.kind}
     for name, _default in fields_of(type(record)):
@@ -261,7 +305,11 @@ def record_json(item: Item) -> Json:
         if name in record.CLAIM_FIELDS and not value:
             data[name] = None
         else:
-            data[name] = _value_json(value)
+            data[name] = _value_json(value, names)
+        if name in record.CLAIM_FIELDS:
+            # The field holds the earliest claim; every claim, with its source, is beside it.
+            data[f"{name}_claims"] = [claim_json(claim, record) for claim in value]
+    data = _with_names(data, names)
     data["conflicts"] = [conflict_json(conflict, record) for conflict in record.conflicts]
     data["stated_as_of"] = date_json(item.stated_as_of)
     return data

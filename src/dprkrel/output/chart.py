@@ -152,13 +152,16 @@ def _bar_line(bar: Bar, as_of: PartialDate, axis: Axis, glyphs: Glyphs) -> str:
 def _events_line(chart: Chart, axis: Axis, glyphs: Glyphs) -> str:
     counts = [0] * axis.plot_width
     for mark in chart.marks:
-        counts[axis.start_column(mark.date) - axis.left] += 1
+        # An undated event is placed at the latest date its source allows: that date's end.
+        column = axis.end_column(mark.date) if mark.undated else axis.start_column(mark.date)
+        counts[column - axis.left] += 1
     cells = [" " if n == 0 else glyphs.mark if n == 1 else str(n) if n <= 9 else "+" for n in counts]
     return (_label(EVENTS_LABEL, axis, glyphs) + "".join(cells)).rstrip()
 
 
 def _legend_lines(chart: Chart, width: int, glyphs: Glyphs) -> list[str]:
-    marks = sorted(chart.marks, key=lambda mark: mark.date.sort_key())
+    # An undated mark goes after what its date holds, as in the timeline's table.
+    marks = sorted(chart.marks, key=lambda mark: (mark.date.last_day, 3) if mark.undated else mark.date.sort_key())
     date_width = max((len(mark.date.human()) for mark in marks), default=0)
     lines: list[str] = []
     for mark in marks:
@@ -205,6 +208,10 @@ def chart_lines(chart: Chart, width: int = DEFAULT_WIDTH, *, ascii: bool = False
     key = _key_line(chart, width, glyphs)
     if key:
         lines.append(key)
+    for bar in chart.bars:
+        if bar.disputed:
+            # What a starred label stands for: every claimed date, never the earliest alone.
+            lines += wrap_cells(visible(f"* disputed: {bar.disputed}"), width)
     legend = _legend_lines(chart, width, glyphs)
     if legend:
         lines += ["", *legend]

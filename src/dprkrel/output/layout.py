@@ -22,9 +22,15 @@ if TYPE_CHECKING:
     from dprkrel.core.results import Item, Result
 
 
-def answer(result: Result, *, with_sources: bool = False, chart: bool = False) -> Answer:
-    """The result as the renderers take it: its JSON, its table and (with `chart`) its chart."""
-    table = _LAYOUTS[result.command](result, with_sources)
+def answer(result: Result, *, with_sources: bool = False, chart: bool = False, details: bool = False) -> Answer:
+    """The result as the renderers take it: its JSON, its table and (with `chart`) its chart.
+
+    `details` adds each event's details to the timeline's rows (the JSON always has them).
+    """
+    if result.command == "timeline":
+        table = _timeline(result, with_sources, details=details)
+    else:
+        table = _LAYOUTS[result.command](result, with_sources)
     return Answer(result.to_json(), table, result.chart if chart else None, found=result.found)
 
 
@@ -40,6 +46,14 @@ def _claims_cell(claims: tuple[model.DateClaim, ...]) -> str:
     return claims_text(claims)
 
 
+def _date_cell(event: model.Event) -> str:
+    """An event's date for a table: every claim, or "undated; by about …" on two lines, so
+    that the column stays as narrow as a date."""
+    from dprkrel.core.queries import date_text
+
+    return date_text(event, "\n")
+
+
 def _as_of(item: Item) -> str:
     """What a present-tense record's text is followed by: the date its source speaks as of."""
     return f" (as of {item.stated_as_of.human()})" if item.stated_as_of else ""
@@ -47,6 +61,22 @@ def _as_of(item: Item) -> str:
 
 def _inferred(record: model.Record) -> str:
     return " (inferred)" if record.inferred else ""
+
+
+def _details(record: model.Record) -> str:
+    """The lines a record's one-line text leaves out: an event's details, a policy's areas."""
+    lines = []
+    if isinstance(record, model.Event):
+        lines += [f"- {detail}" for detail in record.details]
+    if isinstance(record, model.Policy) and record.areas:
+        lines.append("Areas: " + "; ".join(record.areas))
+    return "".join(f"\n{line}" for line in lines)
+
+
+def _described(item: Item) -> str:
+    """A record as a profile or search row gives it: its summary as its source states it
+    (inferred, as of), then what the summary leaves out."""
+    return item.summary + _inferred(item.record) + _as_of(item) + _details(item.record)
 
 
 def _table(
@@ -78,13 +108,13 @@ def _notes(result: Result) -> tuple[str, ...]:
 # -- each command's table ----------------------------------------------------------------------
 
 
-def _timeline(result: Result, with_sources: bool) -> TableView:
+def _timeline(result: Result, with_sources: bool, *, details: bool = False) -> TableView:
     rows = []
     for item in result.items:
         event = item.record
         assert isinstance(event, model.Event)
-        text = event.summary + _inferred(event) + _as_of(item)
-        rows.append([_claims_cell(event.date), event.category.replace("_", " "), text])
+        text = event.summary + _inferred(event) + _as_of(item) + (_details(event) if details else "")
+        rows.append([_date_cell(event), event.category.replace("_", " "), text])
     return _table(result, ("Date", "Category", "Event"), rows, with_sources)
 
 
@@ -149,7 +179,7 @@ def _advisory(result: Result, with_sources: bool) -> TableView:
 
 def _search(result: Result, with_sources: bool) -> TableView:
     rows = [
-        [item.record.kind, f"{item.score:.1f}", item.summary + _inferred(item.record) + _as_of(item), item.record.id]
+        [item.record.kind, f"{item.score:.1f}", _described(item), item.record.id]
         for item in result.items
         if item.score is not None
     ]
@@ -182,7 +212,7 @@ def _show(result: Result, with_sources: bool) -> TableView:
     if with_sources:
         rows.append(["Sources", sources_cell(entity)])
     for item in result.items[1:]:
-        rows.append([item.record.kind.capitalize(), item.summary + _inferred(item.record) + _as_of(item)])
+        rows.append([item.record.kind.capitalize(), _described(item)])
     return _fields_table(result, "Value", rows)
 
 
