@@ -256,5 +256,6 @@ def test_a_date_filter_matches_any_claim_of_a_disputed_date() -> None:
 
 def test_every_view_of_a_disputed_date_shows_every_claim() -> None:
     assert "Oct 2013 / 2014 *: North Korea opens a resident embassy in Madrid." in run("show", "north korea").stdout
-    legend = run("timeline", "spain", "--chart").stdout
-    assert "North Korea opens a resident embassy in Madrid. (dated Oct 2013 / 2014 *)" in legend
+    charted = run("timeline", "spain", "--chart").stdout
+    assert "* disputed: Madrid embassy opened Oct 2013 / 2014" in charted
+    assert "Oct 2013 / 2014 *" in charted.split("* disputed:")[1]  # the table under the chart

@@ -176,7 +176,7 @@ def test_the_arrest_warrants_are_a_legal_event_of_spain_undated() -> None:
 def test_show_and_the_chart_mark_the_undated_event_as_the_timeline_does() -> None:
     assert "undated; by about 2013: The EU decides" in run("show", "eu").stdout
     chart = run("timeline", "eu", "--chart").stdout
-    assert "(undated; by about 2013)" in chart
+    assert "undated;" in chart and "by about 2013" in chart
 
 
 def test_an_undated_event_is_placed_at_its_sources_date(shipped_base: Any) -> None:

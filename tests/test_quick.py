@@ -32,7 +32,7 @@ pytestmark = pytest.mark.usefixtures("fast_cli")
 runner = CliRunner(env={"DPRKREL_DATA": None, "NO_COLOR": "1"})
 
 # The Typer app's own options, which `quick` leaves to it.
-TYPER_ONLY = {"--help", "-h", "--version", "--install-completion", "--show-completion"}
+TYPER_ONLY = {"--help", "-h", "--version", "-V", "--install-completion", "--show-completion"}
 
 # Command lines people and scripts type every day: `quick` must read every one of them.
 USUAL = [

@@ -478,7 +478,11 @@ def test_render_draws_chart_before_table_only_when_asked() -> None:
     stream = io.StringIO()
     render(answer, OutputFormat.TABLE, stream, width=80, color=False, chart=True)
     out = stream.getvalue()
-    assert out.index("Sweden timeline") < out.index("Relations [bold]x")
+    assert out.index("Sweden timeline") < out.index("Date")
+    # The table follows with the events: the chart lists none of them again, and the table
+    # does not repeat the title.
+    assert "Relations [bold]x" not in out
+    assert "● 2009" not in out and "Visit" not in out.split("Date")[0]
     assert all(cell_width(line) <= 80 for line in out.splitlines())
 
     stream = io.StringIO()

@@ -46,11 +46,20 @@ class _OneLineErrors(typer.core.TyperGroup):
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except ClickException as error:
+            from typer._click.exceptions import NoSuchOption
+
             from dprkrel.output.text import visible
 
             context = getattr(error, "ctx", None)
             command = context.command_path if context is not None else "dprkrel"
             message = error.format_message()
+            words = spec.COMMANDS.get(context.info_name or "") if context is not None else None
+            if isinstance(error, NoSuchOption) and words is not None and words.argument is not None:
+                # "search -expel": the words of a query or subject cannot start with '-' unless
+                # they come after '--', which ends the options.
+                given = list(sys.argv[1:] if args is None else args)
+                typed = next((arg for arg in given if arg.startswith(error.option_name)), error.option_name)
+                message += f"; to look for '{typed}', write: {command} -- {typed}"
             if not message and context is not None:
                 # No command at all: the help is the answer (exit 2 still, as for any usage error).
                 typer.echo(context.get_help())
@@ -70,7 +79,11 @@ app = typer.Typer(
     name="dprkrel",
     help="An offline, source-cited reference on North Korea's foreign relations.",
     no_args_is_help=True,
-    epilog="Exit codes: 0 found (or valid), 1 nothing found, 2 usage error or bad data.",
+    epilog="Examples: dprkrel timeline spain · dprkrel embassy madrid --as-of 2015 · "
+    'dprkrel search "ambassador expelled" · dprkrel show kim · dprkrel subjects --kind country · '
+    "dprkrel timeline spain --csv > spain.csv. "
+    "Exit codes: 0 found (or valid), 1 nothing found, 2 usage error or bad data, "
+    "70 an internal error (a bug), 130 interrupted (Ctrl-C).",
     # --install-completion and --show-completion: subjects complete on the Tab key.
     add_completion=True,
     # Never print local variables of an internal error: they may hold a user's data.
@@ -250,7 +263,7 @@ def _add_global_options() -> None:
         "version",
         inspect.Parameter.KEYWORD_ONLY,
         annotation=Annotated[
-            bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+            bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
         ],
         default=False,
     )
@@ -260,7 +273,9 @@ def _add_global_options() -> None:
 
     doc = """An offline, source-cited reference on North Korea's foreign relations.
 
-    Exit codes: 0 found (or valid), 1 nothing found, 2 usage error or bad data.
+    Ask about a country, city, person or organisation; every answer cites its source and
+    section. A command's words may be unquoted, and the global options may come before or
+    after the command.
     """
     parameters = [_option_parameter(option) for option in spec.GLOBAL_OPTIONS]
     app.callback()(_function("main_options", doc, [*parameters, version], body))

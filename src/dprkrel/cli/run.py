@@ -32,6 +32,8 @@ def execute(request: Request) -> int:
         if request.command == "validate":
             return _validate(request)
         fmt = str(request["format"])
+        if request.command == "timeline" and request["chart"] and fmt != "table":
+            raise UsageError(f"--chart draws only in a table; leave out --format {fmt} (or --chart)")
         result = _answer(request)
     except SubjectNotFound as error:
         if fmt == "json":
@@ -162,6 +164,12 @@ def _emit(result: Result, request: Request) -> int:
     if result.found or fmt == "json":
         details = dict(request.items()).get("details", False)
         _write(result, fmt, with_sources=bool(request["sources"]), details=bool(details))
+    if fmt in ("ndjson", "csv", "tsv"):
+        # A row or a line of data has no room for the notes a table has under it, and no
+        # envelope to hold them as JSON has: they are said on stderr, once the data is out.
+        for item in result.warnings:
+            if item["type"] != "ambiguous":
+                say(visible(str(item["message"])))
     if not result.found:
         say(visible(result.nothing))
         return EXIT_NOT_FOUND

@@ -72,6 +72,10 @@ def timeline(
     since_date = _date("--since", since)
     until_date = _date("--until", until)
     as_of_date = _date("--as-of", as_of)
+    if since_date is not None and until_date is not None and since_date.first_day > until_date.last_day:
+        raise UsageError(
+            f"--since {since_date.iso()} is after --until {until_date.iso()}, so no event could match; swap them"
+        )
     wanted = [item.strip().lower().replace(" ", "_") for item in categories]
     if wanted:
         from dprkrel.core.schema import EVENT_CATEGORIES
@@ -140,6 +144,8 @@ def search(base: FactBase, query: str, *, limit: int = 10, kinds: Collection[str
     from dprkrel.core import search as ranking
     from dprkrel.core.results import record_warnings
 
+    if not query.strip():
+        raise UsageError("the query is empty: give words to search for, such as 'embassy closed'")
     if not MIN_LIMIT <= limit <= MAX_LIMIT:
         raise UsageError(f"the limit must be from {MIN_LIMIT} to {MAX_LIMIT}, not {limit}")
     wanted = [item.strip().lower() for item in kinds]
@@ -287,6 +293,9 @@ def _subject(
 
     if query is None:
         return (), None, []
+    if not query.strip():
+        everything = " to see everything" if command != "show" else ""
+        raise UsageError(f"the subject is empty: give a name, or leave it out{everything}")
     try:
         resolution = resolve(base, query)
     except NoMatch as error:

@@ -95,8 +95,11 @@ def render(
 
                 fitted = _fit_chart(answer.chart, console.encoding, errors)
                 chart_width = min(console.width, MAX_CHART_WIDTH)
-                lines = chart_lines(fitted, chart_width, ascii=stream_is_ascii(stream))
+                # The table below lists the events: the chart does not list them again, nor
+                # does the table repeat the chart's title.
+                lines = chart_lines(fitted, chart_width, ascii=stream_is_ascii(stream), legend=False)
                 drawing = "".join(for_encoding(line, console.encoding, errors) + "\n" for line in lines)
+                table = replace(table, title="")
             if drawing is not None:
                 stream.write(drawing + "\n")
             print_table(table, console)

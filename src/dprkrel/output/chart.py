@@ -192,11 +192,12 @@ def _key_line(chart: Chart, width: int, glyphs: Glyphs) -> str:
     return fit_cells("   ".join(parts), width, glyphs.ellipsis)
 
 
-def chart_lines(chart: Chart, width: int = DEFAULT_WIDTH, *, ascii: bool = False) -> list[str]:
+def chart_lines(chart: Chart, width: int = DEFAULT_WIDTH, *, ascii: bool = False, legend: bool = True) -> list[str]:
     """The chart as lines of at most `width` cells, without line ends.
 
     `ascii` draws with ASCII characters only (the labels keep their own characters), for a
-    stream whose encoding is not UTF.
+    stream whose encoding is not UTF. `legend` lists the events under the chart: left out
+    when the table of those events follows.
     """
     glyphs = ASCII_GLYPHS if ascii else UNICODE_GLYPHS
     axis = make_axis(chart, width)
@@ -212,7 +213,7 @@ def chart_lines(chart: Chart, width: int = DEFAULT_WIDTH, *, ascii: bool = False
         if bar.disputed:
             # What a starred label stands for: every claimed date, never the earliest alone.
             lines += wrap_cells(visible(f"* disputed: {bar.disputed}"), width)
-    legend = _legend_lines(chart, width, glyphs)
-    if legend:
-        lines += ["", *legend]
+    listed = _legend_lines(chart, width, glyphs) if legend else []
+    if listed:
+        lines += ["", *listed]
     return lines
