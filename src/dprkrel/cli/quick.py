@@ -61,7 +61,8 @@ def parse(argv: list[str]) -> spec.Request | None:
             fields[argument.field] = reading.arguments[0]
     elif reading.arguments:
         return None
-    if command.option("--format") is not None:
+    named = command.option("--format")
+    if named is not None and named.value == "format":
         flags = fields.pop("format_flags", ())
         option = fields.pop("format", None)
         assert isinstance(flags, tuple) and (option is None or isinstance(option, str))

@@ -31,6 +31,8 @@ def execute(request: Request) -> int:
     try:
         if request.command == "validate":
             return _validate(request)
+        if request.command == "export":
+            return _export(request)
         fmt = str(request["format"])
         if request.command == "timeline" and request["chart"] and fmt != "table":
             raise UsageError(f"--chart draws only in a table; leave out --format {fmt} (or --chart)")
@@ -143,6 +145,38 @@ def _validate(request: Request) -> int:
     found = validate(files)
     counts = ", ".join(f"{count} {_plural(kind, count)}" for kind, count in found.counts.items())
     print(f"valid: {counts} in {len(found.files)} {_plural('file', len(found.files))}")
+    return EXIT_FOUND
+
+
+def _export(request: Request) -> int:
+    from pathlib import Path
+
+    from dprkrel.core.export import tables
+    from dprkrel.output.export_out import FORMATS, write
+
+    fmt = str(request["format"] or "sqlite").lower()
+    if fmt not in FORMATS:
+        raise UsageError(f"--format {fmt}: choose from {', '.join(FORMATS)}")
+    destination = str(request["destination"])
+    target = Path(destination)
+    if target.exists() or target.is_symlink():
+        is_export = target.is_dir() and (target / "export.json").is_file() and fmt == "csv"
+        replaceable = target.is_file() or is_export
+        if not (request["force"] and replaceable):
+            if replaceable:
+                raise UsageError(f"{destination} exists; give --force to replace it")
+            raise UsageError(f"{destination} exists and is not a file dprkrel may replace; choose another name")
+        if is_export:
+            import shutil
+
+            shutil.rmtree(target)
+    found = tables(_open(request.settings))
+    try:
+        write(found, fmt, destination)
+    except OSError as error:
+        raise UsageError(f"cannot write {destination}: {error.strerror or error}") from None
+    rows = sum(len(table.rows) for table in found)
+    say(f"wrote {len(found)} tables ({rows:,} rows) to {destination}")
     return EXIT_FOUND
 
 

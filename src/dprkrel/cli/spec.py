@@ -240,6 +240,23 @@ COMMANDS: dict[str, Command] = {
             ),
         ),
         Command(
+            "export",
+            "Write the whole fact base (the shipped one and --data) for analysis: SQLite, JSON or CSV.",
+            "dprkrel export --format sqlite base.db",
+            (
+                Option(
+                    ("--format", "-f"),
+                    "format",
+                    "text",
+                    "What to write: sqlite (a database), json (one document) or csv (a folder, a file a table):",
+                    choices="export formats",
+                ),
+                Option(("--force",), "force", help="Replace DESTINATION if it is a file, or a folder of an export."),
+            ),
+            Argument("destination", "The file to write (a folder, for csv).", required=True, words=False),
+            details="The tables, their keys and the views are described in docs/export.md.",
+        ),
+        Command(
             "sources",
             "The source documents, with publisher, address, date and how many records cite each.",
             "dprkrel sources --json",
@@ -261,6 +278,7 @@ def choices_of(option: Option) -> tuple[str, ...]:
         "event categories": schema.EVENT_CATEGORIES,
         "record kinds": tuple(record_type.KIND for record_type in model.RECORD_TYPES),
         "subject kinds": schema.ENTITY_KINDS,
+        "export formats": ("sqlite", "json", "csv"),
     }
     return tuple(lists[option.choices])
 
