@@ -128,11 +128,12 @@ def _validate(request: Request) -> int:
 
 def _open(settings: Settings) -> FactBase:
     from dprkrel.core.reading import load
+    from dprkrel.output.text import visible
 
     files = settings.fact_paths()
     if not files:
         raise UsageError("no fact files: --no-builtin was given without --data")
-    return load(files)
+    return load(files, notice=lambda message: say(visible(message)))
 
 
 def _emit(result: Result, request: Request) -> int:
