@@ -7,12 +7,15 @@ one line each.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 from dprkrel.core.errors import EXIT_ERROR, EXIT_FOUND, EXIT_NOT_FOUND, DataError, DprkrelError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from dprkrel.cli.spec import Request, Settings
     from dprkrel.core.results import Result
     from dprkrel.core.store import FactBase
@@ -71,14 +74,21 @@ def say(message: str, *, prefix: str = "dprkrel: ") -> None:
 def subject_candidates(settings: Settings, incomplete: str) -> list[str]:
     """Names, aliases and codes starting with what was typed, for the shell's Tab key.
 
-    Completion must never fail loudly: with bad data or no fact base it offers nothing.
+    Completion must never fail loudly nor block: with bad data or no fact base it offers
+    nothing; it reads only fact files that are regular files (a named pipe could wait for
+    ever), and gives up after COMPLETION_SECONDS, offering nothing rather than hanging.
     """
     from dprkrel.core.normalise import normalise
+    from dprkrel.core.reading import load
     from dprkrel.core.subjects import complete
 
+    files = settings.fact_paths()
+    if not files or not all(_is_regular(path) for path in files):
+        return []
     try:
-        candidates = complete(_open(settings), incomplete)
-    except DprkrelError:
+        with _time_bound(COMPLETION_SECONDS):
+            candidates = complete(load(files), incomplete)
+    except (DprkrelError, _OutOfTime, MemoryError, OSError):
         return []
     # The shell keeps only words that begin with what was typed, letter for letter, while
     # subjects match regardless of case and accents: "ma" offers "Madrid" as "madrid".
@@ -90,6 +100,48 @@ def subject_candidates(settings: Settings, incomplete: str) -> list[str]:
         elif normalise(typed_case) == normalise(candidate):
             offered.append(typed_case)
     return offered
+
+
+# The longest the Tab key waits for the fact base: a cold compile of a large base may take
+# longer, and then nothing is offered this time (the compiled base is not kept half-made).
+COMPLETION_SECONDS = 3.0
+
+
+class _OutOfTime(Exception):
+    """Completion took longer than its time bound."""
+
+
+def _is_regular(path: str) -> bool:
+    import stat
+    from pathlib import Path
+
+    try:
+        return stat.S_ISREG(Path(path).stat().st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+@contextlib.contextmanager
+def _time_bound(seconds: float) -> Iterator[None]:
+    """Raise _OutOfTime in the block once `seconds` have passed (where a timer signal exists,
+    in the main thread; elsewhere the block simply runs)."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _answer(request: Request) -> Result:
