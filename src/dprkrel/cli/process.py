@@ -200,10 +200,10 @@ def _internal_error(error: BaseException) -> NoReturn:
 
 def _say(message: str) -> None:
     """One line on stderr, with any control character made visible."""
-    from dprkrel.output.text import visible
+    from dprkrel.output.text import bounded, visible
 
     with contextlib.suppress(AttributeError, OSError, ValueError):
-        sys.stderr.write(f"dprkrel: {visible(message)}\n")
+        sys.stderr.write(f"dprkrel: {bounded(visible(message))}\n")
         sys.stderr.flush()
 
 

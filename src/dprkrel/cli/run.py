@@ -67,8 +67,10 @@ def execute(request: Request) -> int:
 
 
 def say(message: str, *, prefix: str = "dprkrel: ") -> None:
-    """One line on stderr."""
-    print(prefix + message, file=sys.stderr, flush=True)
+    """One line on stderr, quoting a bounded length of any value (see `bounded`)."""
+    from dprkrel.output.text import bounded
+
+    print(prefix + bounded(message), file=sys.stderr, flush=True)
 
 
 def subject_candidates(settings: Settings, incomplete: str) -> list[str]:
