@@ -160,6 +160,19 @@ def test_a_folder_others_may_write_is_not_used(folder: Path) -> None:
     )
 
 
+def test_a_link_to_a_folder_others_may_write_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    link = tmp_path / "cache"
+    link.symlink_to(shared)
+    monkeypatch.setenv("DPRKREL_CACHE_DIR", str(link))
+    told: list[str] = []
+    assert summary(load([BASE], notice=told.append)) == RIGHT
+    assert len(told) == 1 and "chmod go-w" in told[0]
+    assert list(shared.iterdir()) == []
+
+
 def test_the_notice_reaches_stderr_once_and_stdout_stays_json(tmp_path: Path) -> None:
     folder = tmp_path / "shared"
     folder.mkdir(mode=0o700)
@@ -348,6 +361,18 @@ def test_clean_up_removes_only_compiled_bases_dprkrel_wrote(
     assert all(path.exists() for path in mine)
     ours = [path for path in folder.glob("*.sqlite") if cache.written_by_dprkrel(str(path))]
     assert len(ours) == cache.KEEP
+
+
+def test_a_base_written_before_the_application_id_is_still_recognised(folder: Path) -> None:
+    load([BASE])
+    path = compiled(folder)
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA application_id = 0")
+    connection.close()
+    assert cache.written_by_dprkrel(str(path))
+    mine = folder / f"{'0' * 40}.sqlite"
+    own_database(mine)
+    assert not cache.written_by_dprkrel(str(mine))
 
 
 def test_stale_temporary_files_are_removed_and_fresh_ones_kept(folder: Path) -> None:

@@ -35,7 +35,7 @@ import time
 
 from dprkrel.core import model
 from dprkrel.core.compiler import build, in_memory
-from dprkrel.core.files import read_fd
+from dprkrel.core.files import read_fd, shown_name
 from dprkrel.core.store import FORMAT, TABLES_SQL, DamagedCache, FactBase
 from dprkrel.core.version import __version__
 
@@ -139,9 +139,11 @@ class Folder:
             return False
         why = distrust(info)
         if why is not None:
+            mine = hasattr(os, "geteuid") and info.st_uid == os.geteuid()
+            fix = f"chmod go-w on it, or set {CACHE_ENV}" if mine else f"set {CACHE_ENV} to a folder of your own"
             self.refused = (
-                f"the cache folder {self.path} {why}, so it is not used: the fact base is compiled in memory "
-                f"(make the folder yours and not writable by others, or set {CACHE_ENV})"
+                f"the cache folder {shown_name(self.path)} {why}, so it is not used: "
+                f"the fact base is compiled in memory ({fix})"
             )
             return False
         return True
@@ -383,13 +385,20 @@ def _open_existing(
         os.close(fd)
 
 
+def _read_only(path: str) -> sqlite3.Connection | None:
+    """The database at `path`, read-only and immutable: a compiled base is never changed in
+    place, only replaced whole."""
+    try:
+        return sqlite3.connect(f"{_file_uri(path)}?mode=ro&immutable=1", uri=True)
+    except (sqlite3.Error, ValueError):
+        return None
+
+
 def _connect(
     path: str, size: int, files: tuple[str, ...], recover: Callable[[], sqlite3.Connection]
 ) -> FactBase | None:
-    try:
-        # Read-only and immutable: the file is never changed in place, only replaced whole.
-        connection = sqlite3.connect(f"{_file_uri(path)}?mode=ro&immutable=1", uri=True)
-    except (sqlite3.Error, ValueError):
+    connection = _read_only(path)
+    if connection is None:
         return None
     try:
         _check_schema(connection)
@@ -554,12 +563,28 @@ def _head(path: str, size: int) -> tuple[os.stat_result, bytes] | None:
 
 def written_by_dprkrel(path: str) -> bool:
     """Whether the file at `path` is a compiled base dprkrel wrote: a trusted regular file
-    whose name is a base's and whose SQLite header carries dprkrel's application id."""
+    whose name is a base's and whose SQLite header carries dprkrel's application id (or, for
+    a base written before there was one, that holds exactly the store's tables)."""
     head = _head(path, 100) if _BASE_NAME.fullmatch(os.path.basename(path)) else None
     if head is None:
         return False
     header = head[1]
-    return header.startswith(_SQLITE_MAGIC) and header[68:72] == APPLICATION_ID.to_bytes(4, "big")
+    if not header.startswith(_SQLITE_MAGIC):
+        return False
+    if header[68:72] == APPLICATION_ID.to_bytes(4, "big"):
+        return True
+    # Written before compiled bases carried the application id: recognised by holding exactly
+    # the store's own tables, declared as the store declares them.
+    connection = _read_only(path) if header[68:72] == bytes(4) else None
+    if connection is None:
+        return False
+    try:
+        _check_schema(connection)
+        return True
+    except (sqlite3.Error, DamagedCache):
+        return False
+    finally:
+        connection.close()
 
 
 def _stale_temporary(path: str, now: float) -> bool:
