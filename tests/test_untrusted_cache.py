@@ -406,6 +406,33 @@ def test_ctrl_c_while_compiling_leaves_no_temporary_file(folder: Path, monkeypat
     assert list(folder.glob("*.tmp")) == [] and list(folder.glob(".*.tmp")) == []
 
 
+@pytest.mark.skipif(os.name == "nt", reason="needs SIGINT delivered to the process itself")
+def test_a_real_ctrl_c_while_compiling_exits_130_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    code = f"""
+import os, signal, sys, time
+import dprkrel.core.cache as cache
+def build(connection, records):
+    connection.execute("CREATE TABLE half (x)")
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(30)
+cache.build = build
+sys.argv = ["dprkrel", "--no-builtin", "--data", {str(BASE)!r}, "timeline", "--json"]
+from dprkrel.cli.launch import main
+main()
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env_with(DPRKREL_CACHE_DIR=str(folder)),
+        capture_output=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 130, result.stderr
+    assert result.stdout == b"" and result.stderr == b""
+    assert [path.name for path in folder.iterdir()] in ([], ["files.json"])
+
+
 @pytest.fixture
 def odd_path(tmp_path: Path) -> Iterator[bytes]:
     """A copy of base.yaml at a path whose bytes are not UTF-8."""

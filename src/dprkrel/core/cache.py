@@ -174,6 +174,8 @@ def open_regular(path: str) -> int | None:
     try:
         info = os.fstat(fd)
         if stat.S_ISREG(info.st_mode) and distrust(info) is None:
+            if getattr(os, "O_NONBLOCK", 0):
+                os.set_blocking(fd, True)  # a regular file: reading never waits anyway
             return fd
     except OSError:
         pass
@@ -311,7 +313,6 @@ def _read_listing(path: str) -> tuple[dict[str, list[Any]], dict[str, list[Any]]
     if fd is None:
         return {}, {}
     try:
-        os.set_blocking(fd, True)  # a regular file: reading never waits anyway
         raw = read_fd(fd, MAX_LISTING_BYTES)
         if raw is None:
             return {}, {}
