@@ -324,7 +324,7 @@ def test_a_wrong_digest_is_caught_when_the_file_is_compiled(
     load(files)
     listing = cache_home / cache.FileDigests.FILE
     entries = json.loads(listing.read_text(encoding="utf-8"))
-    for entry in entries.values():
+    for entry in entries["files"].values():
         entry[4] = "0" * 64  # a digest no compiled base has
     listing.write_text(json.dumps(entries), encoding="utf-8")
     assert summary_of(load(files)) == "A visit."

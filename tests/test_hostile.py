@@ -966,6 +966,7 @@ def no_sigpipe_change(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
         raise SystemExit(code)
 
     monkeypatch.setattr(process, "_die_quietly_on_sigpipe", lambda: None)
+    monkeypatch.setattr(process, "_guard_standard_streams", lambda: None)
     monkeypatch.setattr(process, "_silence_stdout", lambda: silenced.append(True))
     monkeypatch.setattr(process, "_end_process", end)
     yield silenced

@@ -8,7 +8,12 @@ has its own exit code:
   Unix tool does, by SIGPIPE, silently (shells report 141); elsewhere it ends with
   EXIT_BROKEN_PIPE, and without "Exception ignored ... BrokenPipeError" at exit;
 - Ctrl-C: EXIT_INTERRUPTED (130), no traceback;
-- output that cannot be written (a full disk): one line on stderr, EXIT_ERROR;
+- output that cannot be written (a closed stdout, a full disk, a file size limit): one line
+  on stderr, EXIT_ERROR. Every write to stdout is checked to the last byte: a short write
+  is an error, never an exit 0 after losing output;
+- a closed stderr (`2>&-`): messages go nowhere, never to stdout; a closed stdin, stdout
+  or stderr is held by the null device, so that no file dprkrel opens takes its number;
+- out of memory: one line on stderr, EXIT_ERROR (a limit of the machine, not a bug);
 - an internal error, which is a bug: one line on stderr naming the error, never a traceback
   with local variables (they may hold a user's data), EXIT_INTERNAL. With DPRKREL_DEBUG set,
   Python's plain traceback (which has no local variables) is printed as well.
@@ -17,6 +22,8 @@ has its own exit code:
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
 import signal
 import sys
@@ -26,7 +33,7 @@ from dprkrel.core.errors import EXIT_ERROR
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import NoReturn
+    from typing import Any, NoReturn, TextIO
 
 EXIT_INTERRUPTED = 128 + 2  # SIGINT, as shells report a process that Ctrl-C ended
 EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE
@@ -38,6 +45,7 @@ def run(entry: Callable[[], int | None]) -> NoReturn:
     """Call `entry` (which returns or exits with the exit code) and end the process, whatever
     happens inside it."""
     _die_quietly_on_sigpipe()
+    _guard_standard_streams()
     try:
         try:
             code: int | str | None = entry()
@@ -60,6 +68,11 @@ def run(entry: Callable[[], int | None]) -> NoReturn:
         where = f"{error.filename}: " if error.filename else "write error: "
         _say(where + (error.strerror or str(error)))
         _exit(EXIT_ERROR)
+    except MemoryError:
+        # Reading fact files says which files (core.files.OutOfMemory); this is the rest.
+        _silence_stdout()
+        _say("out of memory while answering; the memory available (see ulimit -v) is too small for this fact base")
+        _exit(EXIT_ERROR)
     except Exception as error:
         _internal_error(error)
     if code is None:
@@ -81,6 +94,86 @@ def _die_quietly_on_sigpipe() -> None:
     if hasattr(signal, "SIGPIPE"):
         with contextlib.suppress(OSError, ValueError):  # ValueError: not the main thread
             signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+
+class _CheckedFile(io.FileIO):
+    """A file descriptor whose every write is written whole, or raises OSError.
+
+    A write(2) may write less than it was given (a file size limit reached, a full disk
+    reached part-way); Python's buffered writer can then lose the rest silently, and the
+    process would end with exit 0 after losing output.
+    """
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        done = 0
+        while done < len(view):
+            written = super().write(view[done:])
+            if not written:  # None: would block; 0: nothing could be written
+                raise OSError(errno.EIO, "short write: the output took only part of what was written")
+            done += written
+        return done
+
+
+class _ClosedOutput(io.TextIOBase):
+    """sys.stdout when the process started with stdout closed (`>&-`): any write is an error."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _guard_standard_streams() -> None:
+    """Make stdout's writes checked, and a closed stdin, stdout or stderr harmless.
+
+    A closed descriptor 0, 1 or 2 is pointed at the null device, so that a file opened later
+    (a compiled base, say) cannot take its number and receive the output; Python then has
+    None for the stream, which `print` would quietly send to stdout.
+    """
+    closed = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+    with contextlib.suppress(OSError):
+        for fd in closed:
+            devnull = os.open(os.devnull, os.O_RDWR)
+            if devnull != fd:
+                os.dup2(devnull, fd)
+                os.close(devnull)
+    if 1 in closed or sys.stdout is None:
+        sys.stdout = _ClosedOutput()
+    else:
+        sys.stdout = _checked(sys.stdout)
+    if 2 in closed or sys.stderr is None:
+        # Descriptor 2 is the null device now.
+        sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", errors="backslashreplace")
+
+
+def _checked(stream: TextIO) -> TextIO:
+    """`stream` (stdout) writing through a _CheckedFile, with the same encoding and buffering."""
+    buffer = getattr(stream, "buffer", None)
+    # Unbuffered (python -u, PYTHONUNBUFFERED), the text layer writes to the file itself.
+    raw = buffer if type(buffer) is io.FileIO else getattr(buffer, "raw", None)
+    if type(raw) is not io.FileIO or not isinstance(stream, io.TextIOWrapper):
+        return stream  # a Windows console, or a stream someone replaced: left as it is
+    with contextlib.suppress(OSError, ValueError):
+        stream.flush()
+        checked = io.TextIOWrapper(
+            io.BufferedWriter(_CheckedFile(stream.fileno(), "w", closefd=False)),
+            encoding=stream.encoding,
+            errors=stream.errors,
+            line_buffering=stream.line_buffering,
+            write_through=stream.write_through,
+        )
+        return checked
+    return stream
 
 
 def _silence_stdout() -> None:
@@ -107,10 +200,10 @@ def _internal_error(error: BaseException) -> NoReturn:
 
 def _say(message: str) -> None:
     """One line on stderr, with any control character made visible."""
-    from dprkrel.output.text import visible
+    from dprkrel.output.text import bounded, visible
 
     with contextlib.suppress(AttributeError, OSError, ValueError):
-        sys.stderr.write(f"dprkrel: {visible(message)}\n")
+        sys.stderr.write(f"dprkrel: {bounded(visible(message))}\n")
         sys.stderr.flush()
 
 

@@ -7,12 +7,15 @@ one line each.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 from dprkrel.core.errors import EXIT_ERROR, EXIT_FOUND, EXIT_NOT_FOUND, DataError, DprkrelError, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from dprkrel.cli.spec import Request, Settings
     from dprkrel.core.results import Result
     from dprkrel.core.store import FactBase
@@ -68,8 +71,10 @@ def execute(request: Request) -> int:
 
 
 def say(message: str, *, prefix: str = "dprkrel: ") -> None:
-    """One line on stderr."""
-    print(prefix + message, file=sys.stderr, flush=True)
+    """One line on stderr, quoting a bounded length of any value (see `bounded`)."""
+    from dprkrel.output.text import bounded
+
+    print(prefix + bounded(message), file=sys.stderr, flush=True)
 
 
 def subject_candidates(settings: Settings, incomplete: str, shell: str = "", *, own_case: bool = True) -> list[str]:
@@ -83,14 +88,21 @@ def subject_candidates(settings: Settings, incomplete: str, shell: str = "", *, 
     Typer does (`own_case` False): "ma" offers "Madrid" as "madrid". zsh and fish quote what
     they insert themselves.
 
-    Completion must never fail loudly: with bad data or no fact base it offers nothing.
+    Completion must never fail loudly nor block: with bad data or no fact base it offers
+    nothing; it reads only fact files that are regular files (a named pipe could wait for
+    ever), and gives up after COMPLETION_SECONDS, offering nothing rather than hanging.
     """
     from dprkrel.core.normalise import normalise
+    from dprkrel.core.reading import load
     from dprkrel.core.subjects import complete
 
+    files = settings.fact_paths()
+    if not files or not all(_is_regular(path) for path in files):
+        return []
     try:
-        candidates = complete(_open(settings), incomplete)
-    except DprkrelError:
+        with _time_bound(COMPLETION_SECONDS):
+            candidates = complete(load(files), incomplete)
+    except (DprkrelError, _OutOfTime, MemoryError, OSError):
         return []
     if not (own_case and shell in ("bash", "fish")):
         offered = []
@@ -112,6 +124,48 @@ _BASH_SPECIAL = frozenset(" \t\"'\\$`!&;|<>()[]{}*?#~")
 
 def _bash_escaped(text: str) -> str:
     return "".join("\\" + char if char in _BASH_SPECIAL else char for char in text)
+
+
+# The longest the Tab key waits for the fact base: a cold compile of a large base may take
+# longer, and then nothing is offered this time (the compiled base is not kept half-made).
+COMPLETION_SECONDS = 3.0
+
+
+class _OutOfTime(Exception):
+    """Completion took longer than its time bound."""
+
+
+def _is_regular(path: str) -> bool:
+    import stat
+    from pathlib import Path
+
+    try:
+        return stat.S_ISREG(Path(path).stat().st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+@contextlib.contextmanager
+def _time_bound(seconds: float) -> Iterator[None]:
+    """Raise _OutOfTime in the block once `seconds` have passed (where a timer signal exists,
+    in the main thread; elsewhere the block simply runs)."""
+    import signal
+    import threading
+
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _answer(request: Request) -> Result:
@@ -182,11 +236,12 @@ def _export(request: Request) -> int:
 
 def _open(settings: Settings) -> FactBase:
     from dprkrel.core.reading import load
+    from dprkrel.output.text import visible
 
     files = settings.fact_paths()
     if not files:
         raise UsageError("no fact files: --no-builtin was given without --data")
-    return load(files)
+    return load(files, notice=lambda message: say(visible(message)))
 
 
 def _emit(result: Result, request: Request) -> int:
@@ -201,6 +256,7 @@ def _emit(result: Result, request: Request) -> int:
     if fmt in ("ndjson", "csv", "tsv"):
         # A row or a line of data has no room for the notes a table has under it, and no
         # envelope to hold them as JSON has: they are said on stderr, once the data is out.
+        sys.stdout.flush()
         for item in result.warnings:
             if item["type"] != "ambiguous":
                 say(visible(str(item["message"])))

@@ -168,7 +168,8 @@ def show(base: FactBase, name: str) -> Result:
     from dprkrel.core import model, queries
     from dprkrel.core.results import record_warnings
 
-    record = base.get(name.strip())
+    # An id is plain text: a name holding bytes that are not UTF-8 (as surrogates) is none.
+    record = base.get(name.strip()) if name.isascii() else None
     if record is not None and not isinstance(record, model.Entity):
         return _record_profile(base, name, record)
     matched, _scope, warnings = _subject(base, "show", name, None)

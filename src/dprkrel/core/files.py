@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from dprkrel.core.errors import DataError, Problem
+from dprkrel.core.errors import DataError, DprkrelError, Problem
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -18,6 +18,21 @@ if TYPE_CHECKING:
 # The largest fact file read, in bytes. A larger file is refused from its size alone, before
 # any of it is read; a stream with no size (a pipe, a device) is read up to this and no more.
 MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class OutOfMemory(DprkrelError):
+    """The memory available ran out while fact files were read or compiled: a limit of the
+    machine or of the process (ulimit -v), not a bug; the message names what was read."""
+
+
+def shown_name(name: str) -> str:
+    """A path as text that any output can hold: bytes of the path that are not UTF-8 (which
+    Python keeps as lone surrogates) are shown as escapes such as \\xff."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name
 
 
 def problem_order(problem: Problem) -> tuple[str, int, int]:
@@ -31,7 +46,7 @@ def read_bytes(path: StrPath) -> bytes:
     Never reads more than MAX_FILE_BYTES, and never waits for a writer: a named pipe that
     nobody writes to reads as empty.
     """
-    name = os.fspath(path)
+    name = shown_name(os.fspath(path))
 
     def refuse(message: str) -> DataError:
         return DataError([Problem(name, None, None, message)])
@@ -93,14 +108,20 @@ def _read_capped(path: StrPath) -> bytes | None:
             return None
         if nonblock:
             os.set_blocking(fd, True)
-        chunks: list[bytes] = []
-        size = 0
-        while size <= MAX_FILE_BYTES:
-            chunk = os.read(fd, min(MAX_FILE_BYTES + 1 - size, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
+        return read_fd(fd, MAX_FILE_BYTES)
     finally:
         os.close(fd)
-    return None if size > MAX_FILE_BYTES else b"".join(chunks)
+
+
+def read_fd(fd: int, limit: int) -> bytes | None:
+    """The bytes of an open file descriptor up to its end, or None when it holds more than
+    `limit` (then no more than `limit` + 1 bytes are read)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = os.read(fd, min(limit + 1 - size, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return None if size > limit else b"".join(chunks)

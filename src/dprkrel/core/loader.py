@@ -273,7 +273,7 @@ class _Reader:
             if not _LANG.fullmatch(lang):
                 self.problem(key_node, f"{lang!r} is not a language tag such as en, es, ko or ko-Latn")
                 continue
-            text = self.text(value_node, f"the {lang} name")
+            text = self.shown_text(value_node, f"the {lang} name")
             if text is not None:
                 names.append(model.Name(lang, text))
         return tuple(names)
@@ -334,8 +334,28 @@ class _Reader:
                 built.append(spec.item_type(**values))
         return tuple(built)
 
+    def shown_text(self, node: Node, what: str) -> str | None:
+        """Text a subject is known and looked up by (a name, an alias, a code): refused when
+        it holds a character that does not show (see `_unseen`)."""
+        text = self.text(node, what)
+        if text is None:
+            return None
+        why = _unseen(text)
+        if why is not None:
+            self.problem(node, f"{what} {why}; a name, alias or code must show every character it holds")
+            return None
+        return text
+
     def value(self, node: Node, name: str, spec: schema.Field) -> Any:
         what = f"'{name}'"
+        if name in _SHOWN_FIELDS and spec.value_type == "text":
+            return self.shown_text(node, what)
+        if name in _SHOWN_FIELDS and spec.value_type == "text_list":
+            items = self.sequence(node, what)
+            if items is None:
+                return None
+            shown = [self.shown_text(item, f"each item of {what}") for item in items]
+            return tuple(text for text in shown if text is not None)
         match spec.value_type:
             case "text":
                 text = self.text(node, what)
@@ -401,8 +421,27 @@ class _Reader:
         values = self.fields(node, what, section.fields)
         if values is not None:
             values = {key: _frozen(value) for key, value in values.items()}
-            self.result.records.append(section.record_type(origin=self.origin(node), **values))
+            record = section.record_type(origin=self.origin(node), **values)
+            if isinstance(record, model.Mission) and not self.opens_before_it_closes(node, record):
+                values = None
+            else:
+                self.result.records.append(record)
         self.record_id = None
+
+    def opens_before_it_closes(self, node: Node, mission: model.Mission) -> bool:
+        """False (with a problem at 'closed') for a mission that closed before it opened by
+        every claim: the latest day any closing may be is before the earliest opening."""
+        if not mission.opened or not mission.closed:
+            return True
+        opened = min(claim.value.first_day for claim in mission.opened)
+        closed = max(claim.value.last_day for claim in mission.closed)
+        if closed >= opened:
+            return True
+        at = next((value for key, value in node.value if key.value == "closed"), node)
+        first = min((claim.value for claim in mission.opened), key=lambda date: date.first_day)
+        last = max((claim.value for claim in mission.closed), key=lambda date: date.last_day)
+        self.problem(at, f"'closed' ({last}) is before 'opened' ({first}): a mission cannot close before it opens")
+        return False
 
     def document(self, node: Node | None) -> None:
         if node is None:
@@ -435,6 +474,30 @@ class _Reader:
             records.reverse()
             while records:
                 self.record(records.pop(), section)
+
+
+# The fields a subject is found by: what `timeline spain` matches and the tables show.
+_SHOWN_FIELDS = frozenset({"name", "aliases", "codes"})
+# Letters that show nothing: the Hangul fillers, and the blank Braille pattern.
+_FILLERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Categories of characters that do not show: controls, format characters (zero-width
+# spaces and joiners, the BOM, bidi controls, tag characters), line and paragraph
+# separators, private use and lone surrogates.
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs"})
+
+
+def _unseen(text: str) -> str | None:
+    """Why `text` cannot name a subject: a character in it does not show, or nothing in it
+    shows but blanks and fillers; None when every character shows."""
+    import unicodedata
+
+    for position, char in enumerate(text, 1):
+        if unicodedata.category(char) in _UNSEEN_CATEGORIES:
+            name = unicodedata.name(char, "a character with no name")
+            return f"holds an invisible character, U+{ord(char):04X} {name}, at character {position}"
+    if all(char.isspace() or char in _FILLERS for char in text):
+        return "holds only blanks and filler characters, which show nothing"
+    return None
 
 
 def _peek_id(node: Node) -> str | None:
@@ -707,6 +770,7 @@ def _cross_check(results: Sequence[_FileResult]) -> list[Problem]:
                 continue
             origin = reference.origin
             problems.append(Problem(origin.file, origin.line, origin.column, message, reference.record_id))
+    problems += _name_clashes(results)
     sources = {record.id: record for result in results for record in result.records if isinstance(record, model.Source)}
     for result in results:
         for cited in result.sections:
@@ -716,6 +780,42 @@ def _cross_check(results: Sequence[_FileResult]) -> list[Problem]:
                 message = f"source '{source.id}' has no section '{cited.section}' (it has: {known})"
                 origin = cited.origin
                 problems.append(Problem(origin.file, origin.line, origin.column, message, cited.record_id))
+    return problems
+
+
+def _name_clashes(results: Sequence[_FileResult]) -> list[Problem]:
+    """An entity of one file whose name, alias or code an entity of an earlier file already
+    uses (as subjects are matched: regardless of case, accents and punctuation), reported at
+    the newcomer with the place of the first. Within one file, a shared name is the author's
+    choice (two cities named alike) and the resolver asks which is meant."""
+    from dprkrel.core.normalise import normalise
+
+    problems: list[Problem] = []
+    first: dict[str, tuple[model.Entity, str]] = {}
+    for result in results:
+        here: dict[str, tuple[model.Entity, str]] = {}
+        for record in result.records:
+            if not isinstance(record, model.Entity) or record.origin is None:
+                continue
+            origin = record.origin
+            texts = [record.name, *(name.text for name in record.names), *record.aliases, *record.codes]
+            reported: set[str] = set()
+            for text in texts:
+                matched = normalise(text)
+                if not matched:
+                    continue
+                earlier = first.get(matched)
+                if earlier is not None and earlier[0].id != record.id and matched not in reported:
+                    reported.add(matched)
+                    other, other_text = earlier
+                    message = (
+                        f"'{text}' is already a name, alias or code of the entity '{other.id}' "
+                        f"('{other_text}', at {other.origin}); give this entity names of its own"
+                    )
+                    problems.append(Problem(origin.file, origin.line, origin.column, message, record.id))
+                here.setdefault(matched, (record, text))
+        for matched, entry in here.items():
+            first.setdefault(matched, entry)
     return problems
 
 

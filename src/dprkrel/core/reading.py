@@ -10,26 +10,46 @@ import os
 
 from dprkrel.core import cache
 from dprkrel.core.errors import DataError, Problem
-from dprkrel.core.files import decode, problem_order, read_bytes
+from dprkrel.core.files import OutOfMemory, decode, problem_order, read_bytes, shown_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from dprkrel.core import model
     from dprkrel.core.files import StrPath
     from dprkrel.core.store import FactBase
 
 
-def load(paths: Sequence[StrPath], *, rebuild: bool = False) -> FactBase:
+def load(paths: Sequence[StrPath], *, rebuild: bool = False, notice: Callable[[str], None] | None = None) -> FactBase:
     """Read and check the given fact files together; raise DataError listing every problem.
 
     An unchanged set of files is read from its compiled form in the cache (see cache.py):
     then the files are not even read when `stat` shows them as they were when last hashed,
     and never decoded or parsed, since they were checked when they were compiled. `rebuild`
-    compiles afresh, for a compiled base found damaged while in use.
+    compiles afresh, for a compiled base found damaged while in use. `notice` is told, in one
+    line, when the cache folder exists but cannot be trusted (the base is then compiled in
+    memory).
+
+    Running out of memory while reading or compiling raises OutOfMemory, naming the files.
     """
     digests = cache.FileDigests()
+    if notice is not None and digests.folder.refused is not None:
+        notice(digests.folder.refused)
+    try:
+        return _load_retrying(paths, digests, rebuild=rebuild)
+    except MemoryError:
+        raise OutOfMemory(f"out of memory while reading the fact files {_quoted_names(paths)}") from None
+
+
+def _quoted_names(paths: Sequence[StrPath]) -> str:
+    """The files' names for a message: at most three, each at most 200 characters."""
+    names = [shown_name(os.fspath(path)) for path in paths[:3]]
+    shown = ", ".join(name if len(name) <= 200 else name[:199] + "…" for name in names)
+    return shown + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+
+
+def _load_retrying(paths: Sequence[StrPath], digests: cache.FileDigests, *, rebuild: bool) -> FactBase:
     for _attempt in range(3):
         try:
             return _load(paths, digests, rebuild=rebuild)
@@ -43,35 +63,37 @@ class _ChangedWhileReading(Exception):
 
 
 def _load(paths: Sequence[StrPath], digests: cache.FileDigests, *, rebuild: bool) -> FactBase:
-    found: list[tuple[str, str, bytes | None]] = []
+    # (the path, its name as shown, its digest, its bytes when they were read)
+    found: list[tuple[StrPath, str, str, bytes | None]] = []
     problems: list[Problem] = []
     for path in paths:
         try:
             file_digest, content = digests.of(path, read_bytes)
-            found.append((os.fspath(path), file_digest, content))
+            found.append((path, shown_name(os.fspath(path)), file_digest, content))
         except DataError as error:
             problems += error.problems
-    digests.save()
     if problems:
+        digests.save()
         # Check the files that could be read too, so that every problem is reported at once.
         try:
-            _compile([(name, read_bytes(name) if content is None else content) for name, _, content in found])
+            _compile([(name, read_bytes(path) if content is None else content) for path, name, _, content in found])
         except DataError as error:
             problems += error.problems
         raise DataError(sorted(problems, key=problem_order))
-    base_key = cache.key(paths, [file_digest for _, file_digest, _ in found])
+    base_key = cache.key(paths, [file_digest for _, _, file_digest, _ in found])
 
     def compile_records() -> list[model.Record]:
         files = []
-        for name, file_digest, content in found:
+        for path, name, file_digest, content in found:
             if content is None:
-                content = read_bytes(name)
+                content = read_bytes(path)
                 if cache.digest(content) != file_digest:
                     raise _ChangedWhileReading(name)
             files.append((name, content))
         return _compile(files)
 
-    return cache.open_or_build(base_key, tuple(name for name, _, _ in found), compile_records, rebuild=rebuild)
+    names = tuple(name for _, name, _, _ in found)
+    return cache.open_or_build(base_key, names, compile_records, rebuild=rebuild, digests=digests)
 
 
 def _compile(files: list[tuple[str, bytes]]) -> list[model.Record]:

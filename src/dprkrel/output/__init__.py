@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from dprkrel.core.results import Chart
 
-__all__ = ["render", "stream_is_ascii"]
+__all__ = ["is_terminal", "render", "stream_is_ascii"]
 
 # The chart fills the width it is given, whatever COLUMNS says: a huge COLUMNS would cost
 # seconds and gigabytes. The table needs no limit, as it is only as wide as its cells.
@@ -33,6 +33,14 @@ def stream_is_ascii(stream: TextIO) -> bool:
     """
     encoding = (getattr(stream, "encoding", None) or "utf-8").lower()
     return not encoding.startswith("utf")
+
+
+def is_terminal(stream: TextIO) -> bool:
+    """Whether `stream` is a terminal, which acts on the control characters it is sent."""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def render(
@@ -68,11 +76,11 @@ def render(
         case OutputFormat.CSV | OutputFormat.TSV:
             from dprkrel.output.csv_out import write_csv
             from dprkrel.output.flat import data_table
-            from dprkrel.output.tsv_out import write_tsv
 
             buffer = io.StringIO()
             data = data_table(answer.payload.get("results", []), answer.table.title)
-            (write_csv if fmt is OutputFormat.CSV else write_tsv)(data, buffer)
+            delimiter = "," if fmt is OutputFormat.CSV else "	"
+            write_csv(data, buffer, for_terminal=is_terminal(stream), delimiter=delimiter)
             _write_whole(buffer.getvalue(), stream)
         case OutputFormat.MARKDOWN:
             from dprkrel.output.markdown import write_markdown

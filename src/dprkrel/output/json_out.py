@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 _ESCAPE_TOO = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
-def dumps(payload: dict[str, Any], *, ascii_only: bool = False) -> str:
+def dumps(payload: dict[str, Any], *, ascii_only: bool = False, indent: int | None = 2) -> str:
     """The payload as indented strict JSON, ending with a newline.
 
     With `ascii_only`, every character beyond ASCII is written as a \\uXXXX escape too: the same
@@ -31,15 +31,31 @@ def dumps(payload: dict[str, Any], *, ascii_only: bool = False) -> str:
     the non-standard `NaN`).
     """
     try:
-        text = json.dumps(payload, ensure_ascii=ascii_only, indent=2, allow_nan=False)
+        text = json.dumps(payload, ensure_ascii=False, indent=indent, allow_nan=False)
     except ValueError as error:
         raise ValueError(f"cannot write the answer as strict JSON: {error}") from error
-    return escaped(text) + "\n"
+    # A lone surrogate is no character: Python holds an argument's or a path's bytes that are
+    # not UTF-8 as one (U+DCFF for the byte 0xFF), and it can be written neither as UTF-8 nor
+    # as a JSON escape that a strict reader accepts. It becomes U+FFFD, the replacement
+    # character, so that the output is always valid UTF-8 whatever the bytes given.
+    text = _SURROGATE.sub("\ufffd", text)
+    text = _ESCAPE_TOO.sub(_escaped, text)
+    if ascii_only:
+        text = _NOT_ASCII.sub(_escaped, text)
+    return text + "\n"
 
 
-def escaped(text: str) -> str:
-    """JSON text with the characters a terminal may act on written as \\uXXXX escapes."""
-    return _ESCAPE_TOO.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NOT_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    """A character as JSON's \\uXXXX escape; beyond the BMP as its UTF-16 surrogate pair."""
+    code = ord(match.group())
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def write_json(payload: dict[str, Any], stream: TextIO) -> None:

@@ -7,9 +7,7 @@ them (see `cli.run`).
 
 from __future__ import annotations
 
-import json
-
-from dprkrel.output.json_out import escaped
+from dprkrel.output.json_out import dumps
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -17,12 +15,13 @@ if TYPE_CHECKING:
 
 
 def write_ndjson(results: list[dict[str, Any]], stream: TextIO) -> None:
-    lines = [escaped(json.dumps(result, ensure_ascii=False, allow_nan=False)) + "\n" for result in results]
-    text = "".join(lines)
+    """Each result on a line of its own, escaped as `json_out.dumps` escapes (and, for an output
+    that cannot hold the text, in ASCII escapes)."""
+    text = "".join(dumps(result, indent=None) for result in results)
     encoding = getattr(stream, "encoding", None)
     if encoding and not text.isascii():
         try:
             text.encode(encoding, getattr(stream, "errors", None) or "strict")
         except (UnicodeEncodeError, LookupError):
-            text = "".join(escaped(json.dumps(result, allow_nan=False)) + "\n" for result in results)
+            text = "".join(dumps(result, indent=None, ascii_only=True) for result in results)
     stream.write(text)

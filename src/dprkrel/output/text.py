@@ -40,6 +40,21 @@ def visible(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
+# A message quotes at most this much of one value of a fact file or of a query, and is at most
+# MAX_MESSAGE characters in all: one problem line must never echo megabytes.
+MAX_QUOTED = 200
+MAX_MESSAGE = 2000
+# A quote opens after a space or punctuation, not inside a word ("'a' or 'b'" is two quotes).
+_LONG_QUOTE = re.compile(f"(?<!\\w)'([^'\n]{{{MAX_QUOTED + 1},}})'(?!\\w)")
+
+
+def bounded(message: str) -> str:
+    """`message` with each quoted value longer than MAX_QUOTED cut short with "…", and the
+    whole cut to MAX_MESSAGE characters."""
+    message = _LONG_QUOTE.sub(lambda match: f"'{match.group(1)[: MAX_QUOTED - 1]}…'", message)
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+
+
 def visible_lines(text: str) -> str:
     """Like `visible`, but a line feed stays a line break: the core writes lists (advice,
     names in several scripts) one item per line, and a table cell can show that."""
