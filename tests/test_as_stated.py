@@ -258,3 +258,17 @@ def test_every_view_of_a_disputed_date_shows_every_claim() -> None:
     assert "Oct 2013 / 2014 *: North Korea opens a resident embassy in Madrid." in run("show", "north korea").stdout
     legend = run("timeline", "spain", "--chart").stdout
     assert "North Korea opens a resident embassy in Madrid. (dated Oct 2013 / 2014 *)" in legend
+
+
+# -- slips found re-reading both sources sentence by sentence ---------------------------------
+
+
+def summaries(payload: dict[str, Any]) -> str:
+    return " ".join(item["summary"] for item in payload["results"])
+
+
+def test_the_2019_entry_is_not_made_a_break_in() -> None:
+    # The source: people "allegedly entered" the embassy; it says nothing of forcing a way in.
+    shown = summaries(run_json("timeline", "spain", "--since", "2019"))
+    assert "allegedly enter" in shown
+    assert "break" not in shown
