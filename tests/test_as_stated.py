@@ -272,3 +272,11 @@ def test_the_2019_entry_is_not_made_a_break_in() -> None:
     shown = summaries(run_json("timeline", "spain", "--since", "2019"))
     assert "allegedly enter" in shown
     assert "break" not in shown
+
+
+def test_officials_met_are_not_given_a_country_the_source_leaves_unsaid() -> None:
+    # "held meetings with the Secretary of State for Foreign Affairs and the Director General …":
+    # no country is named, as with the vice minister himself.
+    shown = run("timeline", "spain", "--details", "--format", "markdown").stdout
+    assert "meets the Secretary of State for Foreign Affairs" in shown
+    assert "Spain's Secretary of State" not in shown
