@@ -280,3 +280,16 @@ def test_officials_met_are_not_given_a_country_the_source_leaves_unsaid() -> Non
     shown = run("timeline", "spain", "--details", "--format", "markdown").stdout
     assert "meets the Secretary of State for Foreign Affairs" in shown
     assert "Spain's Secretary of State" not in shown
+
+
+def test_the_flood_aid_is_channelled_as_agreed_through_the_one_agency_the_source_names() -> None:
+    # "signed an agreement with the Spanish Red Cross to channel aid through this agency that
+    # would work directly with the North Korean Red Cross": one channel, by agreement.
+    import dprkrel
+
+    aid = dprkrel.show(dprkrel.open_base(), "aid-esp-2007-floods").items[0].record
+    assert isinstance(aid, model.Aid)
+    assert aid.channels == ("spanish-red-cross",)
+    shown = run("timeline", "spain", "--details", "--format", "markdown").stdout
+    assert "agreement with the Spanish Red Cross to channel" in shown
+    assert "Red Cross channels the aid" not in shown
