@@ -293,3 +293,10 @@ def test_the_flood_aid_is_channelled_as_agreed_through_the_one_agency_the_source
     shown = run("timeline", "spain", "--details", "--format", "markdown").stdout
     assert "agreement with the Spanish Red Cross to channel" in shown
     assert "Red Cross channels the aid" not in shown
+
+
+def test_a_regular_exchange_is_not_made_regular_meetings() -> None:
+    # "the European Parliament has a regular exchange with parliamentarians from there"
+    shown = run("show", "eu").stdout
+    assert "regular exchanges with North Korean parliamentarians" in shown
+    assert "meets North Korean parliamentarians" not in shown
