@@ -300,3 +300,17 @@ def test_a_regular_exchange_is_not_made_regular_meetings() -> None:
     shown = run("show", "eu").stdout
     assert "regular exchanges with North Korean parliamentarians" in shown
     assert "meets North Korean parliamentarians" not in shown
+
+
+@pytest.mark.parametrize(
+    ("query", "when"),
+    [
+        ("paer nam sun", "11 December 2001"),
+        ("kung sok-ung", "25 October 2013"),
+        ("alfonso dastis", "19 September 2017"),
+    ],
+)
+def test_a_role_the_source_gives_at_one_date_is_shown_with_that_date(query: str, when: str) -> None:
+    # The source names each title only at one event; a bare role would read as held today.
+    shown = run("show", query).stdout
+    assert f"held on {when}" in shown
