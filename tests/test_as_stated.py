@@ -314,3 +314,10 @@ def test_a_role_the_source_gives_at_one_date_is_shown_with_that_date(query: str,
     # The source names each title only at one event; a bare role would read as held today.
     shown = run("show", query).stdout
     assert f"held on {when}" in shown
+
+
+def test_the_committees_country_is_marked_inferred() -> None:
+    # "a special delegate of the Committee on Cultural Relations with Foreign Countries": the
+    # source does not say whose committee it is.
+    shown = run("show", "prk-cultural-relations-committee").stdout
+    assert "North Korea's is inferred" in shown
