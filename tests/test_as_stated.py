@@ -321,3 +321,12 @@ def test_the_committees_country_is_marked_inferred() -> None:
     # source does not say whose committee it is.
     shown = run("show", "prk-cultural-relations-committee").stdout
     assert "North Korea's is inferred" in shown
+
+
+def test_the_formal_opening_is_not_given_the_day_of_the_visit_that_was_part_of_it(shipped_base: FactBase) -> None:
+    # "visited Madrid (October 25, 2013) as part of the formal opening": the day is the visit's.
+    mission = shipped_base.by_id["prk-embassy-madrid"]
+    assert isinstance(mission, model.Mission)
+    notes = " ".join(claim.note or "" for claim in mission.opened)
+    assert "formally opened with a visit on" not in notes
+    assert "part of its formal opening" in notes
