@@ -330,3 +330,24 @@ def test_the_formal_opening_is_not_given_the_day_of_the_visit_that_was_part_of_i
     notes = " ".join(claim.note or "" for claim in mission.opened)
     assert "formally opened with a visit on" not in notes
     assert "part of its formal opening" in notes
+
+
+@pytest.mark.parametrize(
+    ("event_id", "actor", "why"),
+    [
+        ("ev-2001-12-11-paer-nam-sun-visit", "prk", "inferred"),
+        ("ev-2013-10-25-kung-sok-ung-visit", "prk", "inferred"),
+        ("ev-2003-six-party-talks", "prk", "inferred"),
+        ("ev-2007-09-esp-flood-aid", "prk-red-cross", "arrangement"),
+        ("ev-2007-09-esp-flood-aid", "international-red-cross", "arrangement"),
+    ],
+)
+def test_an_actor_the_source_does_not_state_as_taking_part_is_explained(event_id: str, actor: str, why: str) -> None:
+    # The visits' vice ministers are given no country; the talks are "to address concerns over"
+    # North Korea, not said to include it; the Red Crosses "would work" and "supervise".
+    import dprkrel
+
+    event = dprkrel.show(dprkrel.open_base(), event_id).items[0].record
+    assert isinstance(event, model.Event)
+    assert actor in event.actors
+    assert event.note and why in event.note
