@@ -351,3 +351,11 @@ def test_an_actor_the_source_does_not_state_as_taking_part_is_explained(event_id
     assert isinstance(event, model.Event)
     assert actor in event.actors
     assert event.note and why in event.note
+
+
+def test_a_garbled_cause_is_quoted_not_mended() -> None:
+    # "due to the launch of Japan missiles by North Korea": the source's words are unclear, so
+    # the summary quotes them rather than read a meaning into them.
+    shown = summaries(run_json("timeline", "spain", "--since", "2017", "--until", "2017"))
+    assert "'launch of Japan missiles'" in shown
+    assert "involving Japan" not in shown
