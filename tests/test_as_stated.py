@@ -259,3 +259,104 @@ def test_every_view_of_a_disputed_date_shows_every_claim() -> None:
     charted = run("timeline", "spain", "--chart").stdout
     assert "* disputed: Madrid embassy opened Oct 2013 / 2014" in charted
     assert "Oct 2013 / 2014 *" in charted.split("* disputed:")[1]  # the table under the chart
+
+
+# -- slips found re-reading both sources sentence by sentence ---------------------------------
+
+
+def summaries(payload: dict[str, Any]) -> str:
+    return " ".join(item["summary"] for item in payload["results"])
+
+
+def test_the_2019_entry_is_not_made_a_break_in() -> None:
+    # The source: people "allegedly entered" the embassy; it says nothing of forcing a way in.
+    shown = summaries(run_json("timeline", "spain", "--since", "2019"))
+    assert "allegedly enter" in shown
+    assert "break" not in shown
+
+
+def test_officials_met_are_not_given_a_country_the_source_leaves_unsaid() -> None:
+    # "held meetings with the Secretary of State for Foreign Affairs and the Director General …":
+    # no country is named, as with the vice minister himself.
+    shown = run("timeline", "spain", "--details", "--format", "markdown").stdout
+    assert "meets the Secretary of State for Foreign Affairs" in shown
+    assert "Spain's Secretary of State" not in shown
+
+
+def test_the_flood_aid_is_channelled_as_agreed_through_the_one_agency_the_source_names() -> None:
+    # "signed an agreement with the Spanish Red Cross to channel aid through this agency that
+    # would work directly with the North Korean Red Cross": one channel, by agreement.
+    import dprkrel
+
+    aid = dprkrel.show(dprkrel.open_base(), "aid-esp-2007-floods").items[0].record
+    assert isinstance(aid, model.Aid)
+    assert aid.channels == ("spanish-red-cross",)
+    shown = run("timeline", "spain", "--details", "--format", "markdown").stdout
+    assert "agreement with the Spanish Red Cross to channel" in shown
+    assert "Red Cross channels the aid" not in shown
+
+
+def test_a_regular_exchange_is_not_made_regular_meetings() -> None:
+    # "the European Parliament has a regular exchange with parliamentarians from there"
+    shown = run("show", "eu").stdout
+    assert "regular exchanges with North Korean parliamentarians" in shown
+    assert "meets North Korean parliamentarians" not in shown
+
+
+@pytest.mark.parametrize(
+    ("query", "when"),
+    [
+        ("paer nam sun", "11 December 2001"),
+        ("kung sok-ung", "25 October 2013"),
+        ("alfonso dastis", "19 September 2017"),
+    ],
+)
+def test_a_role_the_source_gives_at_one_date_is_shown_with_that_date(query: str, when: str) -> None:
+    # The source names each title only at one event; a bare role would read as held today.
+    shown = run("show", query).stdout
+    assert f"held on {when}" in shown
+
+
+def test_the_committees_country_is_marked_inferred() -> None:
+    # "a special delegate of the Committee on Cultural Relations with Foreign Countries": the
+    # source does not say whose committee it is.
+    shown = run("show", "prk-cultural-relations-committee").stdout
+    assert "North Korea's is inferred" in shown
+
+
+def test_the_formal_opening_is_not_given_the_day_of_the_visit_that_was_part_of_it(shipped_base: FactBase) -> None:
+    # "visited Madrid (October 25, 2013) as part of the formal opening": the day is the visit's.
+    mission = shipped_base.by_id["prk-embassy-madrid"]
+    assert isinstance(mission, model.Mission)
+    notes = " ".join(claim.note or "" for claim in mission.opened)
+    assert "formally opened with a visit on" not in notes
+    assert "part of its formal opening" in notes
+
+
+@pytest.mark.parametrize(
+    ("event_id", "actor", "why"),
+    [
+        ("ev-2001-12-11-paer-nam-sun-visit", "prk", "inferred"),
+        ("ev-2013-10-25-kung-sok-ung-visit", "prk", "inferred"),
+        ("ev-2003-six-party-talks", "prk", "inferred"),
+        ("ev-2007-09-esp-flood-aid", "prk-red-cross", "arrangement"),
+        ("ev-2007-09-esp-flood-aid", "international-red-cross", "arrangement"),
+    ],
+)
+def test_an_actor_the_source_does_not_state_as_taking_part_is_explained(event_id: str, actor: str, why: str) -> None:
+    # The visits' vice ministers are given no country; the talks are "to address concerns over"
+    # North Korea, not said to include it; the Red Crosses "would work" and "supervise".
+    import dprkrel
+
+    event = dprkrel.show(dprkrel.open_base(), event_id).items[0].record
+    assert isinstance(event, model.Event)
+    assert actor in event.actors
+    assert event.note and why in event.note
+
+
+def test_a_garbled_cause_is_quoted_not_mended() -> None:
+    # "due to the launch of Japan missiles by North Korea": the source's words are unclear, so
+    # the summary quotes them rather than read a meaning into them.
+    shown = summaries(run_json("timeline", "spain", "--since", "2017", "--until", "2017"))
+    assert "'launch of Japan missiles'" in shown
+    assert "involving Japan" not in shown
