@@ -142,3 +142,24 @@ def test_each_commands_help_lists_its_choices(command: str, choices: list[str]) 
     for choice in choices:
         assert choice in text, choice
     assert "…" not in text
+
+
+def test_cache_shows_where_it_is_and_clears_only_what_dprkrel_wrote(tmp_path: object) -> None:
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    folder = tmp_path / "cache"
+    env = {"DPRKREL_CACHE_DIR": str(folder)}
+    assert runner.invoke(app, ["timeline", "spain", "--json"], env=env).exit_code == 0
+    mine = folder / "mine.sqlite"
+    mine.write_bytes(b"SQLite format 3\x00 of the user's own")
+    shown = json.loads(runner.invoke(app, ["cache", "--json"], env=env).stdout)
+    assert shown["path"] == str(folder) and shown["usable"] is True
+    assert shown["bases"] == 1 and shown["bytes"] > 0
+    text = runner.invoke(app, ["cache"], env=env).stdout
+    assert f"cache folder: {folder}" in text and "compiled bases: 1" in text
+    cleared = runner.invoke(app, ["cache", "--clear"], env=env)
+    assert cleared.exit_code == 0
+    assert cleared.stdout.startswith("removed 2 files")  # the base and the listing of fact files
+    assert [path.name for path in folder.iterdir()] == ["mine.sqlite"]
+    assert json.loads(runner.invoke(app, ["cache", "--json"], env=env).stdout)["bases"] == 0

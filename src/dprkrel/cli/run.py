@@ -36,6 +36,8 @@ def execute(request: Request) -> int:
             return _validate(request)
         if request.command == "export":
             return _export(request)
+        if request.command == "cache":
+            return _cache(request)
         fmt = str(request["format"])
         if request.command == "timeline" and request["chart"] and fmt != "table":
             raise UsageError(f"--chart draws only in a table; leave out --format {fmt} (or --chart)")
@@ -173,7 +175,8 @@ def _answer(request: Request) -> Result:
     output is a keyword of the command's core function, under the same name."""
     from dprkrel.core import commands
 
-    base = _open(request.settings)
+    # A progress bar for people only: never beside JSON or another data format.
+    base = _open(request.settings, shows_progress=request["format"] in ("table", "markdown"))
     given = {name: value for name, value in request.items() if name not in _OUTPUT_FIELDS}
     if request.command == "timeline":
         given["chart"] = bool(given["chart"]) and request["format"] == "table"
@@ -202,6 +205,33 @@ def _validate(request: Request) -> int:
     return EXIT_FOUND
 
 
+def _cache(request: Request) -> int:
+    import json
+
+    from dprkrel.core import cache
+
+    if request["clear"]:
+        removed, size = cache.clear()
+        found: dict[str, object] = {"removed": removed, "bytes": size}
+        text = f"removed {removed} {_plural('file', removed)} ({_size(size)}) from {cache.cache_dir()}"
+    else:
+        contents = cache.contents()
+        found = contents.to_json()
+        text = f"cache folder: {contents.path}\ncompiled bases: {contents.bases} ({_size(contents.size)})"
+        if contents.refused:
+            text += f"\nnot used: {contents.refused}"
+    print(json.dumps(found, ensure_ascii=False, indent=2) if request["json"] else text)
+    return EXIT_FOUND
+
+
+def _size(size: int) -> str:
+    for unit in ("bytes", "KiB", "MiB"):
+        if size < 1024 or unit == "MiB":
+            return f"{size:,} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return f"{size} bytes"
+
+
 def _export(request: Request) -> int:
     from pathlib import Path
 
@@ -224,7 +254,7 @@ def _export(request: Request) -> int:
             import shutil
 
             shutil.rmtree(target)
-    found = tables(_open(request.settings))
+    found = tables(_open(request.settings, shows_progress=True))
     try:
         write(found, fmt, destination)
     except OSError as error:
@@ -234,14 +264,33 @@ def _export(request: Request) -> int:
     return EXIT_FOUND
 
 
-def _open(settings: Settings) -> FactBase:
+def _open(settings: Settings, *, shows_progress: bool = False) -> FactBase:
+    """The fact base of the settings' files; with `shows_progress`, a compile that takes long
+    shows a progress bar on stderr when it is a terminal."""
     from dprkrel.core.reading import load
     from dprkrel.output.text import visible
 
     files = settings.fact_paths()
     if not files:
         raise UsageError("no fact files: --no-builtin was given without --data")
-    return load(files, notice=lambda message: say(visible(message)))
+    progress = None
+    if shows_progress and _is_terminal(sys.stderr):
+        from dprkrel.output.progress import CompileProgress
+
+        progress = CompileProgress()
+    try:
+        return load(files, notice=lambda message: say(visible(message)), progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (OSError, ValueError):
+        return False
 
 
 def _emit(result: Result, request: Request) -> int:

@@ -257,6 +257,18 @@ COMMANDS: dict[str, Command] = {
             details="The tables, their keys and the views are described in docs/export.md.",
         ),
         Command(
+            "cache",
+            "Where the compiled fact bases are kept and how much they hold; --clear removes them.",
+            "dprkrel cache --clear",
+            (
+                Option(
+                    ("--clear",), "clear", help="Remove every file dprkrel wrote in the cache folder, and no other."
+                ),
+                Option(("--json",), "json", help="Print as JSON."),
+            ),
+            details="Removing them is always safe: the fact base is compiled again when next needed.",
+        ),
+        Command(
             "sources",
             "The source documents, with publisher, address, date and how many records cite each.",
             "dprkrel sources --json",

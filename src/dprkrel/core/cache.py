@@ -35,7 +35,9 @@ import time
 
 from dprkrel.core import model
 from dprkrel.core.compiler import build, in_memory
+from dprkrel.core.errors import DprkrelError
 from dprkrel.core.files import read_fd, shown_name
+from dprkrel.core.frozen import Frozen
 from dprkrel.core.store import FORMAT, TABLES_SQL, DamagedCache, FactBase
 from dprkrel.core.version import __version__
 
@@ -624,3 +626,66 @@ def _prune(folder: Folder, digests: FileDigests) -> None:
     known = {name[: -len(_SUFFIX)] for _mtime, name, _path in bases[:KEEP]}
     for base_key in [base_key for base_key in digests.bases() if base_key not in known]:
         digests.record_base(base_key, [], None)
+
+
+# -- seeing and clearing the cache (`dprkrel cache`) -------------------------------------------
+
+
+class Contents(Frozen):
+    """What the cache folder holds of dprkrel's: its compiled bases and their size."""
+
+    path: str
+    refused: str | None
+    bases: int
+    size: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"path": self.path, "usable": self.refused is None, "refused": self.refused,
+                "bases": self.bases, "bytes": self.size}  # fmt: skip
+
+
+def _own_files(folder: Folder) -> list[str]:
+    """The files of the folder that dprkrel wrote: compiled bases, its listing, its leftovers."""
+    try:
+        names = os.listdir(folder.path)
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        path = folder.join(name)
+        if (
+            written_by_dprkrel(path)
+            or _TEMPORARY_NAME.fullmatch(name)
+            or (name == FileDigests.FILE and os.path.isfile(path) and not os.path.islink(path))
+        ):
+            found.append(path)
+    return found
+
+
+def contents() -> Contents:
+    """Where the cache is, and how many compiled bases of how many bytes it holds."""
+    folder = Folder()
+    files = _own_files(folder) if folder.refused is None else []
+    bases = [path for path in files if _BASE_NAME.fullmatch(os.path.basename(path))]
+    size = 0
+    for path in files:
+        with contextlib.suppress(OSError):
+            size += os.stat(path, follow_symlinks=False).st_size
+    return Contents(folder.path, folder.refused, len(bases), size)
+
+
+def clear() -> tuple[int, int]:
+    """Remove every file dprkrel wrote in the cache folder, and nothing else: (files, bytes)."""
+    folder = Folder()
+    if folder.refused is not None:
+        raise DprkrelError(folder.refused.split(", so it is not used")[0] + ": dprkrel leaves it alone")
+    removed = size = 0
+    for path in _own_files(folder):
+        try:
+            length = os.stat(path, follow_symlinks=False).st_size
+            os.unlink(path)
+        except OSError:
+            continue
+        removed += 1
+        size += length
+    return removed, size

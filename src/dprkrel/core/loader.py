@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -823,14 +823,21 @@ def _with_article(noun: str) -> str:
     return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
 
-def parse(files: Sequence[str], texts: Sequence[str]) -> list[model.Record]:
-    """The records of the given file texts, checked strictly; raises DataError."""
+def parse(
+    files: Sequence[str], texts: Sequence[str], starting: Callable[[int], None] | None = None
+) -> list[model.Record]:
+    """The records of the given file texts, checked strictly; raises DataError. `starting` is
+    told the position of each file as its reading begins."""
     # Composing and checking a large file creates millions of objects and no cycles: the
     # cyclic garbage collector would scan them again and again for nothing.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        results = [_read_file(name, text) for name, text in zip(files, texts, strict=True)]
+        results = []
+        for index, (name, text) in enumerate(zip(files, texts, strict=True)):
+            if starting is not None:
+                starting(index)
+            results.append(_read_file(name, text))
     finally:
         if collecting:
             gc.enable()
