@@ -137,3 +137,24 @@ def test_the_export_schema_is_documented() -> None:
             assert f"| `{column.name}` |" in text, (table.name, column.name)
     for view in VIEWS:
         assert f"- `{view}`:" in text
+
+
+def test_the_readmes_export_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Export for analysis") :]
+    section = section[: section.index("\n## ", 1)]
+    commands = [line.strip() for line in section.splitlines() if line.startswith("    ")]
+    assert commands
+    monkeypatch.chdir(tmp_path)
+    for command in commands:
+        words = command.split(" ", 1)
+        if words[0] == "dprkrel":
+            args = words[1].split()
+            result = run(*args)
+            assert result.exit_code == 0, (command, result.output)
+        else:
+            assert words[0] == "sqlite3", command
+            database, query = words[1].split(" ", 1)
+            count = sqlite3.connect(tmp_path / database).execute(query.strip('"')).fetchone()[0]
+            assert count == len(json.loads(run("timeline", "--json").stdout)["results"])
+    assert (tmp_path / "base-csv" / "events.csv").is_file()
