@@ -118,3 +118,11 @@ def test_subjects_in_every_format(fmt: str) -> None:
         rows = list(csv.reader(io.StringIO(result.stdout)))
         assert rows[0][:2] == ["id", "kind"] and "records" in rows[0]
         assert {row[0] for row in rows[1:]} >= {"esp", "prk", "kor"}
+
+
+def test_a_records_profile_says_figures_as_the_source_qualifies_them() -> None:
+    shown = run("show", "aid-eu-since-1995").stdout
+    assert "more than 366,000,000" in shown
+    assert "366000000.0" not in shown and "Amount qualifier" not in shown
+    accredited = run("show", "esp-embassy-seoul").stdout
+    assert "since: 2006" in accredited and "None" not in accredited

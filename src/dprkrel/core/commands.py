@@ -354,10 +354,14 @@ def _chart(
     periods: list[Bar] = []
     for event in events:
         if event.opens_period:
-            # A period its source says began is known to run only up to that source's date.
-            stated = queries.source_date(base, event)
+            # A period its source says still runs is known to run up to that source's date;
+            # one its source only says began has no known end: it is not drawn as running.
             label, disputed = _disputed(event.opens_period, (("began", event.date),))
-            periods.append(Bar(label, queries.event_date(event), None, stated_as_of=stated, disputed=disputed))
+            if event.present_tense:
+                stated = queries.source_date(base, event)
+                periods.append(Bar(label, queries.event_date(event), None, stated_as_of=stated, disputed=disputed))
+            else:
+                periods.append(Bar(label, queries.event_date(event), None, end_known=False, disputed=disputed))
     for mission in queries.missions_concerning(base, scope):
         opened = model.earliest(mission.opened)
         closed = model.earliest(mission.closed)

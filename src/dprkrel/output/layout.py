@@ -221,8 +221,14 @@ def _record(result: Result, with_sources: bool) -> TableView:
     item = result.items[0]
     record = item.record
     rows = [["Kind", record.kind], ["Summary", item.summary]]
+    qualifier = getattr(record, "amount_qualifier", None)
     for name, value in record_fields(record):
-        rows.append([name.replace("_", " ").capitalize(), _field_text(result, value)])
+        text = _field_text(result, value)
+        if name == "amount_qualifier":
+            continue  # said with the amount: "more than 366,000,000"
+        if name == "amount" and qualifier:
+            text = f"{qualifier.replace('_', ' ')} {text}"
+        rows.append([name.replace("_", " ").capitalize(), text])
     if item.stated_as_of is not None:
         rows.append(["Stated as of", item.stated_as_of.human()])
     if with_sources:
@@ -254,7 +260,14 @@ def _field_text(result: Result, value: object) -> str:
     if isinstance(value, str):
         return result.names.get(value, value)
     if isinstance(value, Frozen):
-        return "; ".join(f"{name}: {_field_text(result, getattr(value, name))}" for name, _ in fields_of(type(value)))
+        parts = [(name, getattr(value, name)) for name, _ in fields_of(type(value))]
+        shown = (
+            f"{name.replace('_', ' ')}: {_field_text(result, part)}" for name, part in parts if part not in (None, "")
+        )
+        return "; ".join(shown)
+    if isinstance(value, float):
+        # A figure as the sources write it: "366,000,000", not "366000000.0".
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
     return str(value)
 
 
