@@ -16,17 +16,24 @@ remove_diacritics 2`, so that "closes" finds "closed" and "Benós" finds "benos"
 A query is read into concepts: the words that mean something (stop words left out), each
 corrected against the base's vocabulary when the base does not know it (rapidfuzz), and
 widened to its synonyms; the subjects it names (any name or alias the subject index knows),
-which match the records that involve them; and the years or months it names, which match
-the records dated then. The records holding any concept are ranked by FTS5's bm25(), with
-WEIGHTS per column: a word in a record's headline counts four times one in its body.
+which match the records that involve them or name them as the records do; and the years or
+months it names, which match the records dated then.
+
+Ranking is in two steps. FTS5's bm25(), with WEIGHTS per column (a word in a record's
+headline counts four times one in its body), proposes the _POOL records best matching any
+concept. Each of those is then scored by BM25 as bm25() works it out (k1 1.2, b 0.75, the
+same weights, the base's own record counts and average length), but per concept: a concept
+counts once, by its best alternative, so a record holding three synonyms of one word, or a
+subject both by name and by reference, holds it once.
 
 Scores run from 0 to 100: the best record of a query scores 100, the others their
-relevance as a share of its. Records equal in relevance go to the one holding more of the
-query's concepts, then more of them in its headline, then to the shorter headline, and
-only then by id.
+relevance as a share of its (rounded to a tenth, at least 0.1). Records of equal score go
+to the one holding more of the query's concepts, then more of them in its headline, then
+to the shorter headline, and only then by id.
 
-A search proposes records from the stored index, then checks each one it returns against
-the record itself (see `_features`): an index that lies about a record raises DamagedCache.
+The second step reads each proposed record itself, not the index (see `_scored`): an
+index that proposes a record holding none of the query, or finds nothing for a word of
+the vocabulary, raises DamagedCache, and the base is compiled afresh.
 """
 
 from __future__ import annotations
