@@ -112,6 +112,19 @@ def test_a_year_puts_the_records_of_that_year_first_and_no_other_year(shipped_ba
 
 def test_a_month_and_year_find_what_happened_then(shipped_base: FactBase) -> None:
     assert ids(search(shipped_base, "what happened in february 2019"))[0] == "ev-2019-02-madrid-embassy-incident"
+    assert ids(search(shipped_base, "december 2000")) == ["ev-2000-12-15-esp-cabinet-approves-relations"]
+
+
+@pytest.mark.parametrize("query", ["2017-09-19", "19 september 2017", "September 19, 2017", "19 septiembre 2017"])
+def test_a_day_however_written_finds_the_event_of_that_day_before_a_note_that_mentions_it(
+    shipped_base: FactBase, query: str
+) -> None:
+    # Kim Hyok Chol's role note says "19 September 2017": a mention, not his date.
+    assert ids(search(shipped_base, query))[0] == "ev-2017-09-19-ambassador-expelled"
+
+
+def test_a_subject_named_in_korean_is_found(shipped_base: FactBase) -> None:
+    assert ids(search(shipped_base, "조선"))[0] == "prk"
 
 
 @pytest.mark.parametrize("query", ["embassy", "madrid", "aid", "policy", "relations", "spain", "eu"])

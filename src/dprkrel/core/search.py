@@ -392,24 +392,54 @@ def _spans(
     return found
 
 
+def _date(tokens: list[str], i: int, used: list[bool]) -> _Concept:
+    """The date a query names around the year at tokens[i], as precise as it is written:
+    "2017", "september 2017", "19 september 2017", "september 19, 2017", "2017-09-19"
+    (tokens 2017 09 19). Marks its tokens used."""
+    year = tokens[i]
+
+    def number(j: int, most: int) -> int | None:
+        ok = 0 <= j < len(tokens) and not used[j] and tokens[j].isdigit() and len(tokens[j]) <= 2
+        return int(tokens[j]) if ok and 1 <= int(tokens[j]) <= most else None
+
+    month = day = None
+    taken = [i]
+    for j in (i - 1, i + 1, i - 2):
+        if 0 <= j < len(tokens) and tokens[j] in _MONTHS and not used[j]:
+            month = _MONTHS[tokens[j]]
+            taken.append(j)
+            for k in (j - 1, j + 1):
+                day = day or (number(k, 31) if k not in taken else None)
+                if day:
+                    taken.append(k)
+                    break
+            break
+    if month is None and number(i + 1, 12):
+        month = number(i + 1, 12)
+        taken.append(i + 1)
+        day = number(i + 2, 31)
+        if day:
+            taken.append(i + 2)
+    for j in taken:
+        used[j] = True
+    alternatives = [("dates", (year,)), (_TEXT, (year,))]
+    if month:
+        alternatives.insert(0, ("dates", (f"{year}{month:02d}",)))
+        if day:
+            alternatives.insert(0, ("dates", (f"{year}{month:02d}{day:02d}",)))
+    return _Concept(" ".join(tokens[j] for j in sorted(taken)), tuple(alternatives))
+
+
 def _concepts(base: FactBase, query: str) -> list[_Concept]:
     words = _words(base)
     tokens = words_of(query)[:_MAX_QUERY_WORDS]
     stop = [token in words.stop for token in tokens]
     concepts: list[_Concept] = []
     used = [False] * len(tokens)
-    # Dates: a year, with a month name beside it if there is one.
+    # Dates: a year, with the month and day beside it if there are ones.
     for i, token in enumerate(tokens):
         if _YEAR.fullmatch(token):
-            used[i] = True
-            alternatives = [("dates", (token,)), (_TEXT, (token,))]
-            for j in (i - 1, i + 1, i - 2):
-                if 0 <= j < len(tokens) and tokens[j] in _MONTHS and not used[j]:
-                    used[j] = True
-                    month = f"{token}{_MONTHS[tokens[j]]:02d}"
-                    alternatives.insert(0, ("dates", (month,)))
-                    break
-            concepts.append(_Concept(token, tuple(alternatives)))
+            concepts.append(_date(tokens, i, used))
     for i, token in enumerate(tokens):
         if not used[i] and not stop[i]:
             tokens[i] = _correct(base, token, words)
