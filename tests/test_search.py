@@ -123,6 +123,18 @@ def test_a_day_however_written_finds_the_event_of_that_day_before_a_note_that_me
     assert ids(search(shipped_base, query))[0] == "ev-2017-09-19-ambassador-expelled"
 
 
+def test_a_name_several_subjects_bear_finds_each_of_them() -> None:
+    records = [
+        model.Entity(id="north", entity_kind="country", name="North Land", aliases=("Land",)),
+        model.Entity(id="south", entity_kind="country", name="South Land", aliases=("Land",)),
+        model.Statement(id="st-north", subjects=("north",), summary="A fact."),
+        model.Statement(id="st-south", subjects=("south",), summary="Another fact."),
+        model.Statement(id="st-none", summary="A third fact."),
+    ]
+    found = ids(search(in_memory(records), "land"))
+    assert {"north", "south", "st-north", "st-south"} == set(found)
+
+
 def test_a_subject_named_in_korean_is_found(shipped_base: FactBase) -> None:
     assert ids(search(shipped_base, "조선"))[0] == "prk"
 

@@ -346,23 +346,24 @@ def _vocabulary(base: FactBase) -> list[str]:
     return vocabulary
 
 
-def _subject(base: FactBase, words: Sequence[str]) -> tuple[str, str] | None:
-    """The id and name of the entity these words name exactly (a name, alias or code), if any."""
+def _subject(base: FactBase, words: Sequence[str]) -> list[tuple[str, str]]:
+    """The (id, name) of the entity these words name exactly (a name, alias or code), then
+    of the others the subject index says they could as well mean; [] for none."""
     from dprkrel.core.normalise import normalise
     from dprkrel.core.subjects import SubjectIndex
 
     text = " ".join(words)
     key = normalise(text)
     if not key:
-        return None
+        return []
     index = SubjectIndex.of(base)
     # Completion is by exact prefix and needs no fuzzy matching: the name itself, if the
     # index knows it, comes first among those it begins.
     for name in index.complete(text, limit=3):
         if normalise(name) == key:
-            best = index.resolve(name).best
-            return best.id, best.name
-    return None
+            resolution = index.resolve(name)
+            return [(match.id, match.name) for match in (resolution.best, *resolution.alternatives)]
+    return []
 
 
 def _spans(
@@ -446,14 +447,18 @@ def _concepts(base: FactBase, query: str) -> list[_Concept]:
 
     # Subjects, then synonym phrases, longest first; then the words left.
     def subject(span: tuple[str, ...]) -> _Concept | None:
-        entity = _subject(base, span)
-        if entity is None:
+        entities = _subject(base, span)
+        if not entities:
             return None
         # The records that involve it, and those that name it as the base's texts do: by its
         # own name, not the alias typed ("corea del norte" is "North Korea" in the records).
-        entity_id, name = entity
-        named = ("=", *(words_of(name) or span))
-        return _Concept(" ".join(span), (("involves", (_id_token(entity_id),)), (_TEXT, named)))
+        # A name several entities bear ("korea") stands for each, and for its own words.
+        alternatives: list[tuple[str, tuple[str, ...]]] = []
+        for entity_id, name in entities:
+            alternatives += [("involves", (_id_token(entity_id),)), (_TEXT, ("=", *(words_of(name) or span)))]
+        if len(entities) > 1:
+            alternatives.append((_TEXT, ("=", *span)))
+        return _Concept(" ".join(span), tuple(dict.fromkeys(alternatives)))
 
     def synonyms(span: tuple[str, ...]) -> _Concept | None:
         members = words.groups.get(span)
