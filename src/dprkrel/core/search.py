@@ -68,6 +68,8 @@ _MIN_CORRECTED = 4
 _MAX_QUERY_WORDS = 16
 # The longest run of words looked up as a subject's name ("Council of Ministers of Spain").
 _MAX_SUBJECT_WORDS = 5
+# How many of the names a run of words begins are looked at for the run itself.
+_COMPLETIONS = 50
 # Beyond the records asked for, how many more are ranked, so that ties at the limit are
 # settled by relevance features rather than by where the index stopped.
 _MARGIN = 20
@@ -357,9 +359,9 @@ def _subject(base: FactBase, words: Sequence[str]) -> list[tuple[str, str]]:
     if not key:
         return []
     index = SubjectIndex.of(base)
-    # Completion is by exact prefix and needs no fuzzy matching: the name itself, if the
-    # index knows it, comes first among those it begins.
-    for name in index.complete(text, limit=3):
+    # Completion is by exact prefix and needs no fuzzy matching (nor rapidfuzz): the name
+    # itself, if the index knows it, is among the names it begins, whatever their order.
+    for name in index.complete(text, limit=_COMPLETIONS):
         if normalise(name) == key:
             resolution = index.resolve(name)
             return [(match.id, match.name) for match in (resolution.best, *resolution.alternatives)]
