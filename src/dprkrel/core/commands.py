@@ -157,9 +157,11 @@ def search(base: FactBase, query: str, *, limit: int = 10, kinds: Collection[str
     records = [hit.record for hit in hits]
     items = tuple(_with(item, score=hit.score) for item, hit in zip(_items(base, records), hits, strict=True))
     warnings = record_warnings(items, queries.today())
-    return _result(
-        base, ("search", query, (), None), records, items, warnings, f"nothing matches '{query}'", f"Search: {query}"
-    )
+    nothing = f"nothing matches '{query}'"
+    if not records and ranking.words_of(query) and not ranking.query_words(base, query):
+        # Only words such as "the", "in" or "when", which search leaves out.
+        nothing = f"'{query}' holds only words that search leaves out (such as 'the', 'in', 'when'); say what to find"
+    return _result(base, ("search", query, (), None), records, items, warnings, nothing, f"Search: {query}")
 
 
 def show(base: FactBase, name: str) -> Result:

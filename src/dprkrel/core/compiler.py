@@ -23,15 +23,25 @@ def build(connection: sqlite3.Connection, records: Iterable[model.Record]) -> No
     from dprkrel.core.subjects import SubjectIndex
 
     records = list(records)
-    headline_sizes, postings, vocabulary = search.index(records)
+    words = search.load_words()
+    rows, vocabulary, size = search.index(records, words)
     involvement: dict[str, int] = {}
     for record in records:
         for entity_id in model.mentioned_ids(record):
             involvement[entity_id] = involvement.get(entity_id, 0) + 1
     entities = [record for record in records if isinstance(record, model.Entity)]
     subjects = SubjectIndex(entities, involvement).to_state()
-    meta = {"vocabulary": vocabulary, **{f"subjects:{table}": value for table, value in subjects.items()}}
-    write(connection, records, headline_sizes=headline_sizes, postings=postings, meta=meta)
+
+    def meta() -> dict[str, object]:
+        # Asked for once the search rows are written, when the vocabulary is whole.
+        return {
+            "search:words": words,
+            "search:vocabulary": "\n".join(sorted(vocabulary)),
+            "search:size": size,
+            **{f"subjects:{table}": value for table, value in subjects.items()},
+        }
+
+    write(connection, records, search_rows=rows, meta=meta)
 
 
 def in_memory(records: Iterable[model.Record], files: tuple[str, ...] = ()) -> FactBase:

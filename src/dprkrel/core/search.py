@@ -1,190 +1,626 @@
-"""Full-text fuzzy search over every record, through an index of words; pure, never prints.
+"""Ranked full-text search over every record, through SQLite's FTS5 and BM25; pure, never prints.
 
-When a fact base is compiled, each record's words are put in an inverted index: the
-vocabulary (every distinct word) and, per word, the records that hold it. A search then
-compares the query's words with the vocabulary, not with every record, and builds only
-the records it returns: a hundred thousand records cost little more than fifty.
+When a fact base is compiled, each record becomes one row of an FTS5 table (see store.py)
+with five columns, folded (see normalise.fold) and tokenised with `porter unicode61
+remove_diacritics 2`, so that "closes" finds "closed" and "Benós" finds "benos":
+
+- `head`: what the record is at first glance: names in every language, aliases, codes,
+  title, summary; for an advisory its scope and advice;
+- `kind`: the words for its kind ("sanctions", "measures", "advice", "embassy", … from
+  data/synonyms.yaml), its category ("expulsion", "embassy") and the names of the fields
+  it fills ("registration", "consular help");
+- `body`: every other text: details, notes, descriptions, roles, reasons;
+- `involves`: the entities it names (one token per entity id);
+- `dates`: every date it holds, as a year, year and month, and day ("2017 201709 20170919").
+
+A query is read into concepts: the words that mean something (stop words left out), each
+corrected against the base's vocabulary when the base does not know it (rapidfuzz), and
+widened to its synonyms; the subjects it names (any name or alias the subject index knows),
+which match the records that involve them or name them as the records do; and the years or
+months it names, which match the records dated then.
+
+Ranking is in two steps. FTS5's bm25(), with WEIGHTS per column (a word in a record's
+headline counts four times one in its body), proposes the _POOL records best matching any
+concept. Each of those is then scored by BM25 as bm25() works it out (k1 1.2, b 0.75, the
+same weights, the base's own record counts and average length), but per concept: a concept
+counts once, by its best alternative, so a record holding three synonyms of one word, or a
+subject both by name and by reference, holds it once.
+
+Scores run from 0 to 100: the best record of a query scores 100, the others their
+relevance as a share of its (rounded to a tenth, at least 0.1). Records of equal score go
+to the one holding more of the query's concepts, then more of them in its headline, then
+to the shorter headline, and only then by id.
+
+The second step reads each proposed record itself, not the index (see `_scored`): an
+index that proposes a record holding none of the query, or finds nothing for a word of
+the vocabulary, raises DamagedCache, and the base is compiled afresh.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from bisect import bisect_left
-from itertools import compress
 
 from dprkrel.core import model
 from dprkrel.core.codec import dataclass_fields
+from dprkrel.core.dates import PartialDate
 from dprkrel.core.frozen import Frozen
 from dprkrel.core.normalise import fold
+from dprkrel.core.store import SEARCH_COLUMNS, SEARCH_TOKENIZER, DamagedCache
 
 TYPE_CHECKING = False  # see tests/test_startup.py
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterator, Sequence
+    from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
     from typing import Any
 
     from dprkrel.core.store import FactBase
 
-# Records scoring below this are noise: an unrelated word shares a few letters with a query word.
-MIN_SCORE = 60.0
-# A query word counts towards a record only when the record has a word at least this close;
-# below it the resemblance is mostly chance ("embassy" and "assembly" score 53).
-WORD_FLOOR = 60.0
-# A record word that begins with the query word, or that the query word begins with
-# ("expel", "expelled"), counts as this good when both have at least _MIN_STEM letters.
-PREFIX_SCORE = 90.0
-_MIN_STEM = 4
-# Words this short carry little meaning ("of", "in") and would match everywhere.
-_MIN_WORD = 3
+# bm25() weights of the columns, in SEARCH_COLUMNS order: head, kind, body, involves, dates.
+# A headline word and a record's own date say most about what a record is; the kind's words
+# and the subjects it involves come next; details least.
+WEIGHTS = (4.0, 2.0, 1.0, 2.0, 4.0)
+# A word the base does not hold is replaced by the closest word it does (fuzz.ratio) when
+# they are at least this alike; a one-letter typo of a five-letter word scores 80.
+CORRECTION_FLOOR = 80.0
+# Words shorter than this are never corrected: too many words are one edit away.
+_MIN_CORRECTED = 4
 # A pathological query is cut here: no one searches with more words than that.
-_MAX_QUERY_WORDS = 12
+_MAX_QUERY_WORDS = 16
+# The longest run of words looked up as a subject's name ("Council of Ministers of Spain").
+_MAX_SUBJECT_WORDS = 5
+# How many of the names a run of words begins are looked at for the run itself.
+_COMPLETIONS = 50
+# Beyond the records asked for, how many more are ranked, so that ties at the limit are
+# settled by relevance features rather than by where the index stopped.
+_MARGIN = 20
+# How many records the whole query proposes before each is scored concept by concept.
+_POOL = 100
 _WORD = re.compile(r"\w+")
+_YEAR = re.compile(r"(1[89]|20)\d\d")
+_MONTHS = {
+    **{name: number for number, name in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+         "october", "november", "december"), 1)},
+    **{name: number for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)},
+    **{name: number for number, name in enumerate(
+        ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+         "octubre", "noviembre", "diciembre"), 1)},
+}  # fmt: skip
+# Fields whose text goes in the headline column.
+_HEAD_FIELDS = frozenset({"name", "names", "aliases", "codes", "title", "summary", "scope", "advice"})
+# Fields that name other records or entities (the involves column holds those), say how a
+# record is kept, or are a language code: not text to search.
+_REFERENCES = frozenset(
+    {
+        "id", "sources", "citation", "origin", "lang", "actors", "places", "sending", "host", "city",
+        "issuer", "subject", "imposer", "target", "donor", "recipient", "channels", "prompted_by",
+        "refers_to", "subjects", "country", "part_of", "of", "on_behalf_of", "registration_mission",
+        "consular_help_missions", "opens_period", "url", "license",
+    }
+)  # fmt: skip
+# Fields whose value is a category: their words go in the kind column.
+_CATEGORIES = frozenset({"category", "entity_kind", "mission_kind", "measure_kind"})
+# Fields every record has or that hold its main text: their names say nothing of its kind.
+_COMMON_FIELDS = frozenset(
+    {"id", "sources", "inferred", "present_tense", "note", "origin", "name", "names", "summary", "title", "lang"}
+)
+_DERIVED_KEY = "search.Words"
 
 
 class Hit(Frozen):
-    """A record that matches a search, with its score from 0 to 100."""
+    """A record that matches a search, with its score: 100 for the best, above 0 for the others."""
 
     record: model.Record
     score: float
 
 
-def _texts(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, tuple):
-        for item in value:
-            yield from _texts(item)
-    else:
-        kind: type = type(value)
-        for name, _default in dataclass_fields(kind):
-            # Ids are shown beside each result, not searched: their running numbers would
-            # crowd the vocabulary of a large base.
-            if name not in ("id", "sources", "citation", "origin"):
-                yield from _texts(getattr(value, name))
+# -- the words of data/synonyms.yaml -------------------------------------------------------------
+
+
+def words_path() -> str:
+    """data/synonyms.yaml, beside the shipped fact base (in the package when installed)."""
+    from dprkrel.core.paths import builtin_fact_path
+
+    return os.path.join(os.path.dirname(builtin_fact_path()), "synonyms.yaml")
+
+
+def _stamp(path: str) -> list[int]:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return [0, 0]
+    return [status.st_size, status.st_mtime_ns]
+
+
+def load_words(path: str | None = None) -> dict[str, Any]:
+    """The stop words, kind words and synonym groups of data/synonyms.yaml, folded, as the
+    compiler stores them with a base (with the file's size and time, to notice an edit)."""
+    import yaml
+
+    path = path or words_path()
+    with open(path, encoding="utf-8") as file:
+        data = yaml.safe_load(file)
+
+    def phrase(text: object) -> str:
+        return " ".join(_WORD.findall(fold(str(text))))
+
+    return {
+        "stamp": _stamp(path),
+        "stop": sorted({phrase(word) for word in data["stop_words"]} - {""}),
+        "kinds": {kind: [phrase(word) for word in words] for kind, words in data["kinds"].items()},
+        "synonyms": [list(dict.fromkeys(phrase(word) for word in group)) for group in data["synonyms"]],
+    }
+
+
+class _Words:
+    """The stored words, ready for reading queries."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        try:
+            self.stop = frozenset(data["stop"])
+            self.kinds: dict[str, list[str]] = dict(data["kinds"])
+            self.groups: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+            for group in data["synonyms"]:
+                members = [tuple(str(member).split()) for member in group]
+                for member in members:
+                    known = self.groups.setdefault(member, [])
+                    known.extend(other for other in members if other not in known)
+            self.stamp = list(data["stamp"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise DamagedCache("the compiled fact base is damaged (search words)") from None
+        self.longest = max((len(member) for member in self.groups), default=1)
+        # Every word of a synonym: a word the table knows is meant, never a typo.
+        self.known = frozenset(word for member in self.groups for word in member)
+
+
+def _words(base: FactBase) -> _Words:
+    words = base.derived.get(_DERIVED_KEY)
+    if not isinstance(words, _Words):
+
+        def read() -> _Words:
+            found = _Words(base.meta("search:words"))
+            if found.stamp != _stamp(words_path()):
+                # data/synonyms.yaml changed since the base was compiled (a source checkout).
+                raise DamagedCache("the compiled fact base predates data/synonyms.yaml")
+            return found
+
+        words = base.checked(read)
+        base.derived[_DERIVED_KEY] = words
+    return words
+
+
+# -- what a record holds -------------------------------------------------------------------------
+
+
+def _id_token(entity_id: str) -> str:
+    """The one token an entity id is indexed as in the involves column."""
+    return "".join(char for char in entity_id.lower() if char.isalnum())
+
+
+def _date_tokens(date: PartialDate) -> list[str]:
+    tokens = [f"{date.year:04d}"]
+    if date.month:
+        tokens.append(f"{date.year:04d}{date.month:02d}")
+        if date.day:
+            tokens.append(f"{date.year:04d}{date.month:02d}{date.day:02d}")
+    return tokens
+
+
+def columns(record: model.Record, kind_words: dict[str, list[str]]) -> tuple[str, str, str, str, str]:
+    """The text of each search column for a record, folded (see the module's docstring)."""
+    head: list[str] = []
+    body: list[str] = []
+    kind: list[str] = list(kind_words.get(record.kind, ()))
+    dates: list[str] = []
+
+    def walk(value: Any, into: list[str], own: bool) -> None:
+        # `own`: a date here is the record's own (an event's, a mission's opening), not that
+        # of something it holds (a person's role): only its own dates date the record.
+        if isinstance(value, str):
+            into.append(value)
+        elif isinstance(value, tuple):
+            for item in value:
+                walk(item, into, own)
+        elif isinstance(value, PartialDate):
+            if own:
+                dates.extend(_date_tokens(value))
+        else:
+            own = own and isinstance(value, model.DateClaim)
+            held: type = type(value)
+            for name, _default in dataclass_fields(held):
+                if name not in _REFERENCES:
+                    walk(getattr(value, name), into, own)
+
+    record_type: type = type(record)
+    for name, _default in dataclass_fields(record_type):
+        value = getattr(record, name)
+        if value is None or value == () or value == "" or value is False:
+            continue
+        if name not in _COMMON_FIELDS and name not in _CATEGORIES:
+            kind.append(name.replace("_", " "))  # "donor", "registration", "consular help"
+        if name in _REFERENCES:
+            continue
+        if name in _CATEGORIES:
+            kind.append(str(value).replace("_", " "))
+        else:
+            walk(value, head if name in _HEAD_FIELDS else body, True)
+    involves = set(model.mentioned_ids(record))
+    if isinstance(record, model.Entity):
+        involves.add(record.id)
+    return (
+        fold(" \n".join(head)),
+        fold(" \n".join(kind)),
+        fold(" \n".join(body)),
+        " ".join(sorted(_id_token(entity) for entity in involves)),
+        " ".join(sorted(set(dates))),
+    )
+
+
+def index(
+    records: Iterable[model.Record], words: dict[str, Any]
+) -> tuple[Iterator[tuple[Any, ...]], set[str], list[float]]:
+    """The search rows of these records, as store.write keeps them, the vocabulary and the size.
+
+    Rows are (position, head, kind, body, involves, dates), made as they are written. The
+    vocabulary (every word of the text columns and the stop words: what a misspelt query
+    word is corrected against) and the size ([how many records, their average number of
+    words], which BM25 weighs a record's length by) fill as the rows are read: they are
+    whole once the rows are all written.
+    """
+    vocabulary: set[str] = set()
+    for text in words["stop"]:
+        vocabulary.update(text.split())
+    size = [0, 0.0]
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        tokens = 0
+        for pos, record in enumerate(records):
+            row = columns(record, words["kinds"])
+            text = _WORD.findall(" ".join(row[:3]))
+            vocabulary.update(text)
+            tokens += len(text) + len(row[3].split()) + len(row[4].split())
+            size[:] = [pos + 1, tokens / (pos + 1)]
+            yield (pos, *row)
+
+    return rows(), vocabulary, size
+
+
+# -- reading a query -------------------------------------------------------------------------------
+
+
+class _Concept(Frozen):
+    """One thing a query asks for: any of its alternatives, each a phrase in some columns."""
+
+    text: str
+    alternatives: tuple[tuple[str, tuple[str, ...]], ...]  # (columns, words of a phrase)
+
+
+def _phrase(columns_: str, words: Sequence[str]) -> str:
+    """An FTS5 query for one alternative. A name ("=" first) is a phrase, its words in a row;
+    other words are a NEAR group, within two words of each other ("establish relations"
+    finds "establishes diplomatic relations")."""
+    exact = bool(words) and words[0] == "="
+    words = words[1:] if exact else words
+    phrase = '"' + " ".join(words) + '"'
+    near = "NEAR(" + " ".join(f'"{word}"' for word in words) + f", {len(words)})"
+    body = phrase if exact or len(words) == 1 else near
+    return f"{{{columns_}}} : {body}" if columns_ else body
+
+
+def _expression(concept: _Concept, columns_: str | None = None) -> str:
+    return "(" + " OR ".join(_phrase(columns_ or where, words) for where, words in concept.alternatives) + ")"
+
+
+_TEXT = "head kind body"
 
 
 def words_of(text: str) -> list[str]:
-    """The folded words of a text (see normalise.fold) that are long enough to search by;
-    numbers of more than four digits (serial numbers, not years) are left out."""
-    return [
-        word for word in _WORD.findall(fold(text)) if len(word) >= _MIN_WORD and not (len(word) > 4 and word.isdigit())
-    ]
+    """The folded words of a text (see normalise.fold), as search reads a query."""
+    return _WORD.findall(fold(text))
 
 
-def record_words(record: model.Record) -> set[str]:
-    """Every word a record holds in its names, summaries, notes and details."""
-    return {word for text in _texts(record) for word in words_of(text)}
+def query_words(base: FactBase, query: str) -> list[str]:
+    """The words of a query that search by, once folded: all but its stop words."""
+    stop = _words(base).stop
+    return [word for word in words_of(query)[:_MAX_QUERY_WORDS] if word not in stop]
 
 
-def headline_words(record: model.Record) -> set[str]:
-    """The words of what a record is about at first glance: its name, title or summary.
-
-    Among records that match a query equally well, one whose headline holds more of the
-    query is more about it: "embassy madrid" puts the Madrid embassy before a person whose
-    note mentions it.
-    """
-    headline = getattr(record, "name", "") or getattr(record, "title", "") or getattr(record, "summary", "")
-    if isinstance(record, model.Advisory):
-        headline = record.scope
-    return set(words_of(headline))
-
-
-def index(records: Sequence[model.Record]) -> tuple[list[int], Iterator[tuple[int, bytes, bytes]], str]:
-    """The search index of these records, as the store keeps it (see store.write).
-
-    Per record, in order, how many words its headline holds; the postings, for each word of
-    the vocabulary (by its number) the positions of the records that hold it, packed, and a
-    byte for each that is 1 when the word is in the record's headline; and the vocabulary,
-    one word a line, sorted, so that a search finds the words beginning with a prefix by
-    bisection. The words are worked out twice rather than kept: for a large base, keeping
-    them costs more memory.
-    """
-    from array import array
-
-    distinct: set[str] = set()
-    for record in records:
-        distinct.update(record_words(record))
-    vocabulary = {word: number for number, word in enumerate(sorted(distinct))}
-    del distinct
-    headline_sizes: list[int] = []
-    postings: dict[int, tuple[array[int], bytearray]] = {}
-    for pos, record in enumerate(records):
-        headline = headline_words(record)
-        headline_sizes.append(len(headline))
-        for word in record_words(record):
-            positions, heads = postings.setdefault(vocabulary[word], (array("i"), bytearray()))
-            positions.append(pos)
-            heads.append(word in headline)
-    rows = ((word, positions.tobytes(), bytes(heads)) for word, (positions, heads) in postings.items())
-    # One string, not a list: decoding one long JSON string is far quicker than a list of
-    # a hundred thousand short ones, and words never hold a line break.
-    return headline_sizes, rows, "\n".join(vocabulary)
-
-
-def _word_scores(query_word: str, vocabulary: list[str]) -> dict[int, float]:
-    """How well each vocabulary word matches one query word, for those at WORD_FLOOR or more.
-
-    The vocabulary is sorted, so the words that begin with the query word are one run of it,
-    found by bisection rather than by a look at every word.
-    """
+def _correct(base: FactBase, word: str, words: _Words) -> str:
+    """The word, or the base's closest word when the base holds neither it nor its stem."""
+    if len(word) < _MIN_CORRECTED or word.isdigit() or word in words.known or base.search_holds(f'"{word}"'):
+        return word
     from rapidfuzz import fuzz, process
 
-    scores = {
-        index: score
-        for _word, score, index in process.extract(
-            query_word, vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_FLOOR, limit=None
+    vocabulary = _vocabulary(base)
+    best = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=CORRECTION_FLOOR)
+    return str(best[0]) if best else word
+
+
+def _vocabulary(base: FactBase) -> list[str]:
+    vocabulary = base.derived.get("search.vocabulary")
+    if not isinstance(vocabulary, list):
+        stored = base.meta("search:vocabulary")
+        if not isinstance(stored, str):
+            raise DamagedCache("the compiled fact base is damaged (search vocabulary)")
+        vocabulary = stored.split("\n") if stored else []
+        base.derived["search.vocabulary"] = vocabulary
+    return vocabulary
+
+
+def _subject(base: FactBase, words: Sequence[str]) -> list[tuple[str, str]]:
+    """The (id, name) of the entity these words name exactly (a name, alias or code), then
+    of the others the subject index says they could as well mean; [] for none."""
+    from dprkrel.core.normalise import normalise
+    from dprkrel.core.subjects import SubjectIndex
+
+    text = " ".join(words)
+    key = normalise(text)
+    if not key:
+        return []
+    index = SubjectIndex.of(base)
+    # Completion is by exact prefix and needs no fuzzy matching (nor rapidfuzz): the name
+    # itself, if the index knows it, is among the names it begins, whatever their order.
+    for name in index.complete(text, limit=_COMPLETIONS):
+        if normalise(name) == key:
+            resolution = index.resolve(name)
+            return [(match.id, match.name) for match in (resolution.best, *resolution.alternatives)]
+    return []
+
+
+def _spans(
+    tokens: list[str],
+    used: list[bool],
+    stop: list[bool],
+    longest: int,
+    find: Callable[[tuple[str, ...]], _Concept | None],
+) -> list[_Concept]:
+    """The concepts `find` makes of runs of the tokens not yet used, longest runs first, left
+    to right; a run neither begins nor ends with a stop word. Marks their tokens used."""
+    found: list[_Concept] = []
+    i = 0
+    while i < len(tokens):
+        size = 0
+        for size in range(min(longest, len(tokens) - i), 0, -1):
+            if stop[i] or stop[i + size - 1] or any(used[i : i + size]):
+                continue
+            concept = find(tuple(tokens[i : i + size]))
+            if concept is not None:
+                found.append(concept)
+                used[i : i + size] = [True] * size
+                break
+        else:
+            size = 1
+        i += size
+    return found
+
+
+def _date(tokens: list[str], i: int, used: list[bool]) -> _Concept:
+    """The date a query names around the year at tokens[i], as precise as it is written:
+    "2017", "september 2017", "19 september 2017", "september 19, 2017", "2017-09-19"
+    (tokens 2017 09 19). Marks its tokens used."""
+    year = tokens[i]
+
+    def number(j: int, most: int) -> int | None:
+        ok = 0 <= j < len(tokens) and not used[j] and tokens[j].isdigit() and len(tokens[j]) <= 2
+        return int(tokens[j]) if ok and 1 <= int(tokens[j]) <= most else None
+
+    month = day = None
+    taken = [i]
+    for j in (i - 1, i + 1, i - 2):
+        if 0 <= j < len(tokens) and tokens[j] in _MONTHS and not used[j]:
+            month = _MONTHS[tokens[j]]
+            taken.append(j)
+            for k in (j - 1, j + 1):
+                day = day or (number(k, 31) if k not in taken else None)
+                if day:
+                    taken.append(k)
+                    break
+            break
+    if month is None and number(i + 1, 12):
+        month = number(i + 1, 12)
+        taken.append(i + 1)
+        day = number(i + 2, 31)
+        if day:
+            taken.append(i + 2)
+    for j in taken:
+        used[j] = True
+    alternatives = [("dates", (year,)), (_TEXT, (year,))]
+    if month:
+        alternatives.insert(0, ("dates", (f"{year}{month:02d}",)))
+        if day:
+            alternatives.insert(0, ("dates", (f"{year}{month:02d}{day:02d}",)))
+    return _Concept(" ".join(tokens[j] for j in sorted(taken)), tuple(alternatives))
+
+
+def _concepts(base: FactBase, query: str) -> list[_Concept]:
+    words = _words(base)
+    tokens = words_of(query)[:_MAX_QUERY_WORDS]
+    stop = [token in words.stop for token in tokens]
+    concepts: list[_Concept] = []
+    used = [False] * len(tokens)
+    # Dates: a year, with the month and day beside it if there are ones.
+    for i, token in enumerate(tokens):
+        if _YEAR.fullmatch(token):
+            concepts.append(_date(tokens, i, used))
+    for i, token in enumerate(tokens):
+        if not used[i] and not stop[i]:
+            tokens[i] = _correct(base, token, words)
+
+    # Subjects, then synonym phrases, longest first; then the words left.
+    def subject(span: tuple[str, ...]) -> _Concept | None:
+        entities = _subject(base, span)
+        if not entities:
+            return None
+        # The records that involve it, and those that name it as the base's texts do: by its
+        # own name, not the alias typed ("corea del norte" is "North Korea" in the records).
+        # A name several entities bear ("korea") stands for each, and for its own words.
+        alternatives: list[tuple[str, tuple[str, ...]]] = []
+        for entity_id, name in entities:
+            alternatives += [("involves", (_id_token(entity_id),)), (_TEXT, ("=", *(words_of(name) or span)))]
+        if len(entities) > 1:
+            alternatives.append((_TEXT, ("=", *span)))
+        return _Concept(" ".join(span), tuple(dict.fromkeys(alternatives)))
+
+    def synonyms(span: tuple[str, ...]) -> _Concept | None:
+        members = words.groups.get(span)
+        return _Concept(" ".join(span), tuple((_TEXT, member) for member in members)) if members else None
+
+    concepts += _spans(tokens, used, stop, _MAX_SUBJECT_WORDS, subject)
+    concepts += _spans(tokens, used, [False] * len(tokens), words.longest, synonyms)
+    concepts += [
+        _Concept(token, ((_TEXT, (token,)),)) for token, taken, left_out in zip(tokens, used, stop, strict=True)
+        if not taken and not left_out
+    ]  # fmt: skip
+    return list({concept.text: concept for concept in concepts}.values())
+
+
+# -- ranking ------------------------------------------------------------------------------------
+
+
+class _Scored(Frozen):
+    """What ranking knows of one record of the pool."""
+
+    relevance: float
+    held: int  # how many of the query's concepts it holds
+    in_head: int  # how many of them in its headline
+    head_size: int  # how many words its headline has
+
+
+def _instances(db: Any, table: str) -> dict[int, list[list[str]]]:
+    """Per row of an in-memory FTS5 table: per column, its tokens (stemmed) in order."""
+    db.execute(f"CREATE VIRTUAL TABLE {table}_v USING fts5vocab({table}, 'instance')")
+    rows: dict[int, list[dict[int, str]]] = {}
+    for term, row, column, offset in db.execute(f"SELECT term, doc, col, offset FROM {table}_v"):
+        rows.setdefault(row, [{} for _ in SEARCH_COLUMNS])[SEARCH_COLUMNS.index(column)][offset] = term
+    return {row: [[tokens[i] for i in sorted(tokens)] for tokens in cols] for row, cols in rows.items()}
+
+
+def _frequency(tokens: list[str], phrase: list[str], exact: bool) -> int:
+    """How often a phrase occurs in a column: its words in a row (`exact`, or a single word),
+    else all within len(phrase) words of its first word, as FTS5's NEAR finds them."""
+    if not phrase:
+        return 0
+    if exact or len(phrase) == 1:
+        size = len(phrase)
+        return sum(1 for i in range(len(tokens) - size + 1) if tokens[i : i + size] == phrase)
+    reach = 2 * len(phrase)
+    return sum(
+        1
+        for i, token in enumerate(tokens)
+        if token == phrase[0] and all(word in tokens[max(0, i - reach) : i + reach + 1] for word in phrase[1:])
+    )
+
+
+def _check_unfound(base: FactBase, concepts: list[_Concept]) -> None:
+    """Raise DamagedCache if the index found no record for a word of the vocabulary: every
+    word of it is some record's."""
+    known = set(_vocabulary(base))
+    for concept in concepts:
+        for where, phrase in concept.alternatives:
+            if where == _TEXT and len(phrase) == 1 and phrase[0] in known:
+                raise DamagedCache("the compiled fact base is damaged (search index)")
+
+
+def _scored(base: FactBase, records: dict[int, model.Record], concepts: list[_Concept]) -> dict[int, _Scored]:
+    """Each record's relevance, BM25 as FTS5's bm25() works it out (k1 1.2, b 0.75, the
+    weights of WEIGHTS), but per concept: a concept counts once, by its best alternative,
+    so a record holding three synonyms of one word holds that word once, not three times.
+
+    The record's text is worked out afresh from the record itself, the numbers of records
+    holding each alternative come from the stored index, with the base's size and average
+    record length. The index only proposed these records: one holding none of the query,
+    or a word of the vocabulary that the index says no record holds, means the index is
+    damaged.
+    """
+    import math
+    import sqlite3
+
+    words = _words(base)
+    alternatives = list(dict.fromkeys(alternative for concept in concepts for alternative in concept.alternatives))
+    db = sqlite3.connect(":memory:")
+    try:
+        for table in ("t", "q"):
+            db.execute(
+                f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(SEARCH_COLUMNS)}, tokenize = '{SEARCH_TOKENIZER}')"
+            )
+        db.executemany(
+            f"INSERT INTO t (rowid, {', '.join(SEARCH_COLUMNS)}) VALUES ({', '.join('?' * (len(SEARCH_COLUMNS) + 1))})",
+            ((pos, *columns(record, words.kinds)) for pos, record in records.items()),
         )
-    }
-    if len(query_word) >= _MIN_STEM:
-        index = bisect_left(vocabulary, query_word)
-        while index < len(vocabulary) and vocabulary[index].startswith(query_word):
-            scores[index] = max(scores.get(index, 0.0), PREFIX_SCORE)
-            index += 1
-        for end in range(_MIN_STEM, len(query_word)):
-            stem = query_word[:end]
-            index = bisect_left(vocabulary, stem)
-            if index < len(vocabulary) and vocabulary[index] == stem:
-                scores[index] = max(scores.get(index, 0.0), PREFIX_SCORE)
-    return scores
+        # The alternatives' own words, stemmed as the records' are.
+        db.executemany(
+            "INSERT INTO q (rowid, head) VALUES (?, ?)",
+            ((number, " ".join(phrase).lstrip("= ")) for number, (_where, phrase) in enumerate(alternatives)),
+        )
+        texts = _instances(db, "t")
+        stems = {row: cols[0] for row, cols in _instances(db, "q").items()}
+    finally:
+        db.close()
+    total, average = base.meta("search:size")
+    idf: list[float] = []
+    for where, phrase in alternatives:
+        holding = base.search_count(_phrase(where, phrase))
+        if holding == 0:
+            _check_unfound(base, [_Concept("", ((where, phrase),))])
+        idf.append(max(1e-6, math.log((total - holding + 0.5) / (holding + 0.5))))
+    scored: dict[int, _Scored] = {}
+    for pos in records:
+        cols = texts.get(pos, [[] for _ in SEARCH_COLUMNS])
+        length = sum(len(tokens) for tokens in cols)
+        norm = 1.2 * (1 - 0.75 + 0.75 * length / max(average, 1e-6))
+        relevance = 0.0
+        held = in_head = 0
+        for concept in concepts:
+            best = 0.0
+            head = False
+            for where, phrase in concept.alternatives:
+                number = alternatives.index((where, phrase))
+                exact = bool(phrase) and phrase[0] == "="
+                frequencies = [
+                    _frequency(tokens, stems.get(number, []), exact) if name in where.split() else 0
+                    for name, tokens in zip(SEARCH_COLUMNS, cols, strict=True)
+                ]
+                weighted = sum(weight * count for weight, count in zip(WEIGHTS, frequencies, strict=True))
+                if weighted:
+                    best = max(best, idf[number] * weighted * 2.2 / (weighted + norm))
+                    head = head or frequencies[0] > 0
+            relevance += best
+            held += best > 0
+            in_head += head
+        if not held:
+            raise DamagedCache("the compiled fact base is damaged (search index)")
+        scored[pos] = _Scored(relevance, held, in_head, len(cols[0]))
+    return scored
 
 
 def search(base: FactBase, query: str, *, limit: int = 10, kinds: Collection[str] = ()) -> list[Hit]:
-    """Records that hold the query's words, allowing typos and other word forms.
+    """The records that best match a query, best first, at most `limit` of them.
 
-    Each query word scores its best match among the record's words (0 when none reaches
-    WORD_FLOOR); a record's score is the mean over the query words, so every word counts.
-    Best first; equal scores go to the record whose headline holds more of the query, then
-    to the shorter headline, then by id. Only the records returned are built.
+    See the module's docstring for how a query is read and the records ranked. A query
+    of stop words only (see `query_words`) finds nothing. A damaged index is noticed (and
+    the base compiled afresh when it came from the cache).
     """
-    query_words = list(dict.fromkeys(words_of(query)))[:_MAX_QUERY_WORDS]
-    if not query_words:
+    return base.checked(lambda: _search(base, query, limit, kinds))
+
+
+def _search(base: FactBase, query: str, limit: int, kinds: Collection[str]) -> list[Hit]:
+    concepts = _concepts(base, query)
+    if not concepts:
         return []
-    stored: str = base.meta("vocabulary")
-    vocabulary = stored.split("\n") if stored else []
-    totals: dict[int, float] = {}
-    held: dict[int, int] = {}
-    for query_word in query_words:
-        scores = _word_scores(query_word, vocabulary)
-        best: dict[int, float] = {}
-        in_headline: set[int] = set()
-        # Best-scoring words first: a record takes the score of the first word it holds.
-        # Set operations rather than a loop per posting: a common word holds thousands.
-        for word, positions, heads in sorted(base.postings(scores), key=lambda row: -scores[row[0]]):
-            best.update(dict.fromkeys(set(positions).difference(best), scores[word]))
-            in_headline.update(compress(positions, heads))
-        for pos, score in best.items():
-            totals[pos] = totals.get(pos, 0.0) + score
-        for pos in in_headline:
-            held[pos] = held.get(pos, 0) + 1
-    # Only records that can reach MIN_SCORE once rounded are scored in full.
-    least = (MIN_SCORE - 0.05) * len(query_words)
-    ranked = {pos: round(total / len(query_words), 1) for pos, total in totals.items() if total >= least}
-    ranked = {pos: score for pos, score in ranked.items() if score >= MIN_SCORE}
-    summaries = base.summaries_at(ranked)  # (id, kind, headline size)
-    if kinds:
-        ranked = {pos: score for pos, score in ranked.items() if summaries[pos][1] in kinds}
+    match = " OR ".join(_expression(concept) for concept in concepts)
+    pool = [pos for pos, _rank in base.search_ranked(match, WEIGHTS, max(limit + _MARGIN, _POOL), kinds)]
+    records = base.at(pool)
+    if len(records) != len(pool):
+        raise DamagedCache("the compiled fact base is damaged (search index)")
+    if not records:
+        _check_unfound(base, concepts)
+        return []
+    scored = _scored(base, records, concepts)
+    best = max(item.relevance for item in scored.values())
+    scores = {pos: max(0.1, round(100.0 * item.relevance / best, 1)) for pos, item in scored.items()}
     order = sorted(
-        ranked,
-        key=lambda pos: (-ranked[pos], -held.get(pos, 0), summaries[pos][2], summaries[pos][0]),
+        records,
+        key=lambda pos: (-scores[pos], -scored[pos].held, -scored[pos].in_head, scored[pos].head_size, records[pos].id),
     )[:limit]
-    records = base.at(order)
-    return [Hit(records[pos], ranked[pos]) for pos in order if pos in records]
+    return [Hit(records[pos], scores[pos]) for pos in order]

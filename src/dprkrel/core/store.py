@@ -27,17 +27,26 @@ if TYPE_CHECKING:
     T = TypeVar("T")
 
 # Bump when the tables or their encoding change: an older cache is then rebuilt.
-FORMAT = 8
+FORMAT = 14
+
+# The search index: an FTS5 table of one row per record (rowid = its position), its columns
+# as search.py fills them. Contentless: the records table holds the text, and a search
+# checks what the index proposes against the records themselves.
+SEARCH_COLUMNS = ("head", "kind", "body", "involves", "dates")
+SEARCH_TOKENIZER = "porter unicode61 remove_diacritics 2"
 
 TABLES_SQL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL, crc INTEGER NOT NULL);
 CREATE TABLE records (
     pos INTEGER PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL,
-    data TEXT NOT NULL, crc INTEGER NOT NULL, headline_size INTEGER NOT NULL
+    data TEXT NOT NULL, crc INTEGER NOT NULL
 );
 CREATE TABLE mentions (entity TEXT NOT NULL, pos INTEGER NOT NULL);
-CREATE TABLE postings (word INTEGER PRIMARY KEY, positions BLOB NOT NULL, heads BLOB NOT NULL);
 """
+SEARCH_SQL = (
+    f"CREATE VIRTUAL TABLE search USING fts5({', '.join(SEARCH_COLUMNS)}, "
+    f"content = '', tokenize = '{SEARCH_TOKENIZER}')"
+)
 # Built after the rows are in: one sort per index is quicker than updating it row by row.
 INDEXES_SQL = """
 CREATE UNIQUE INDEX records_id ON records (id);
@@ -77,8 +86,9 @@ class FactBase:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def _checked(self, read: Callable[[], T]) -> T:
-        """Run a read; if the compiled file proves damaged, compile afresh once and read again."""
+    def checked(self, read: Callable[[], T]) -> T:
+        """Run a read; if the compiled file proves damaged (the read raises DamagedCache),
+        compile afresh once and read again."""
         try:
             return read()
         except DamagedCache:
@@ -89,6 +99,7 @@ class FactBase:
             self._db = recover()
             self._records.clear()
             self._meta.clear()
+            self.derived.clear()
             return read()
 
     def _query(self, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
@@ -98,7 +109,7 @@ class FactBase:
             except sqlite3.DatabaseError as error:
                 raise DamagedCache(f"the compiled fact base is damaged ({error})") from None
 
-        return self._checked(read)
+        return self.checked(read)
 
     def _record(self, pos: int, id_: str, kind: str, data: str, crc: int) -> model.Record:
         record = self._records.get(pos)
@@ -114,7 +125,7 @@ class FactBase:
 
     def _positioned(self, sql: str, parameters: Iterable[Any] = ()) -> list[tuple[int, model.Record]]:
         """(position, record) for each row of a query selecting pos, id, kind, data, crc."""
-        return self._checked(lambda: [(row[0], self._record(*row)) for row in self._query(sql, parameters)])
+        return self.checked(lambda: [(row[0], self._record(*row)) for row in self._query(sql, parameters)])
 
     def _rows(self, sql: str, parameters: Iterable[Any] = ()) -> list[model.Record]:
         return [record for _pos, record in self._positioned(sql, parameters)]
@@ -133,7 +144,7 @@ class FactBase:
                     raise DamagedCache(f"the compiled fact base is damaged (meta '{key}')") from None
             return self._meta[key]
 
-        return self._checked(read)
+        return self.checked(read)
 
     def get(self, record_id: str) -> model.Record | None:
         rows = self._rows("SELECT pos, id, kind, data, crc FROM records WHERE id = ?", (record_id,))
@@ -185,37 +196,42 @@ class FactBase:
                 rows.update(self._positioned(sql + " AND kind = ?", [*batch, kind]))
         return {pos: rows[pos] for pos in wanted if pos in rows}
 
-    def summaries_at(self, positions: Collection[int]) -> dict[int, tuple[str, str, int]]:
-        """(id, kind, headline size) of the record at each position, without building it."""
-        wanted = list(positions)
-        found: dict[int, tuple[str, str, int]] = {}
-        for start in range(0, len(wanted), 500):
-            batch = wanted[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            sql = f"SELECT pos, id, kind, headline_size FROM records WHERE pos IN ({marks})"
-            found.update((pos, (id_, kind, size)) for pos, id_, kind, size in self._query(sql, batch))
-        return found
+    def search_ranked(
+        self,
+        match: str,
+        weights: Sequence[float],
+        limit: int,
+        kinds: Collection[str] = (),
+        within: Collection[int] | None = None,
+    ) -> list[tuple[int, float]]:
+        """(position, bm25 rank) of the records the FTS5 query `match` finds, best (lowest) first.
 
-    def postings(self, words: Collection[int]) -> Iterator[tuple[int, Sequence[int], bytes]]:
-        """For each of the given words of the search vocabulary: the positions of the records
-        that hold it, and for each a byte that is 1 when the word is in its headline.
-
-        Stored as one packed array a word, so a common word is one row to read, not thousands.
+        `weights` are bm25()'s, per column of SEARCH_COLUMNS; `kinds`, if any, keeps those
+        kinds; `within`, if given, only those positions.
         """
-        from array import array
+        sql = f"SELECT rowid, bm25(search, {', '.join('?' * len(weights))}) AS r FROM search WHERE search MATCH ?"
+        parameters: list[Any] = [*weights, match]
+        if kinds:
+            sql += f" AND rowid IN (SELECT pos FROM records WHERE kind IN ({', '.join('?' * len(kinds))}))"
+            parameters += kinds
+        if within is None:
+            rows = self._query(sql + " ORDER BY r, rowid LIMIT ?", [*parameters, limit])
+        else:
+            wanted = sorted(within)
+            rows = []
+            for start in range(0, len(wanted), 500):
+                batch = wanted[start : start + 500]
+                rows += self._query(sql + f" AND rowid IN ({', '.join('?' * len(batch))})", [*parameters, *batch])
+            rows = sorted(rows, key=lambda row: (row[1], row[0]))[:limit]
+        return [(int(pos), float(rank)) for pos, rank in rows]
 
-        wanted = list(words)
-        for start in range(0, len(wanted), 500):
-            batch = wanted[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            for word, packed, heads in self._query(
-                f"SELECT word, positions, heads FROM postings WHERE word IN ({marks})", batch
-            ):
-                positions = array("i")
-                positions.frombytes(packed)
-                if len(positions) != len(heads):
-                    raise DamagedCache("the compiled fact base is damaged (search index)")
-                yield word, positions, heads
+    def search_count(self, match: str) -> int:
+        """How many records match the FTS5 query `match`."""
+        return int(self._query("SELECT count(*) FROM search WHERE search MATCH ?", (match,))[0][0])
+
+    def search_holds(self, match: str) -> bool:
+        """Whether any record matches the FTS5 query `match`."""
+        return bool(self._query("SELECT rowid FROM search WHERE search MATCH ? LIMIT 1", (match,)))
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind, in schema order."""
@@ -256,22 +272,22 @@ def write(
     connection: sqlite3.Connection,
     records: Sequence[model.Record],
     *,
-    headline_sizes: Iterable[int],
-    postings: Iterable[tuple[int, bytes, bytes]],
-    meta: Mapping[str, object],
+    search_rows: Iterable[Sequence[Any]],
+    meta: Callable[[], Mapping[str, object]],
 ) -> None:
     """Write the records, their indexes and the values derived from them into an empty database.
 
-    `headline_sizes` (one per record, in order) and `postings` (word, packed positions, heads)
-    are the search index, `meta` more values to keep by name (the vocabulary, the subject
-    index): compiler.py works them out. The rows are streamed into SQLite rather than
-    gathered first: for a large base the lists of rows would cost more memory than the
-    records themselves.
+    `search_rows` are the rows of the search table (position, then SEARCH_COLUMNS), `meta`
+    gives more values to keep by name (the vocabulary, the subject index), asked for once
+    the rows are in: compiler.py works them out. The rows are streamed into SQLite rather
+    than gathered first: for a large base the lists of rows would cost more memory than
+    the records themselves.
     """
     from dprkrel.core import schema
 
     db = connection
     db.executescript(TABLES_SQL)
+    db.execute(SEARCH_SQL)
     counts = {section.record_type.KIND: 0 for section in schema.SECTIONS}
     citations: dict[str, int] = {}
     for record in records:
@@ -281,21 +297,22 @@ def write(
         for source in {citation.source for citation in model.all_citations(record)}:
             citations[source] = citations.get(source, 0) + 1
 
-    def record_rows() -> Iterator[tuple[int, str, str, str, int, int]]:
-        for pos, (record, headline_size) in enumerate(zip(records, headline_sizes, strict=True)):
+    def record_rows() -> Iterator[tuple[int, str, str, str, int]]:
+        for pos, record in enumerate(records):
             data = json.dumps(codec.encode(record), ensure_ascii=False, separators=(",", ":"))
-            yield (pos, record.id, record.kind, data, _crc(data), headline_size)
+            yield (pos, record.id, record.kind, data, _crc(data))
 
     def mention_rows() -> Iterator[tuple[str, int]]:
         for pos, record in enumerate(records):
             for entity in model.mentioned_ids(record):
                 yield (entity, pos)
 
-    db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", record_rows())
+    db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?)", record_rows())
     db.executemany("INSERT INTO mentions VALUES (?, ?)", mention_rows())
-    db.executemany("INSERT INTO postings VALUES (?, ?, ?)", postings)
+    marks = ", ".join("?" * (len(SEARCH_COLUMNS) + 1))
+    db.executemany(f"INSERT INTO search (rowid, {', '.join(SEARCH_COLUMNS)}) VALUES ({marks})", search_rows)
     db.executescript(INDEXES_SQL)
-    for key, value in {"format": FORMAT, "counts": counts, "citations": citations, **meta}.items():
+    for key, value in {"format": FORMAT, "counts": counts, "citations": citations, **meta()}.items():
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         db.execute("INSERT INTO meta VALUES (?, ?, ?)", (key, text, _crc(text)))
     db.commit()
