@@ -69,7 +69,7 @@ def run(entry: Callable[[], int | None]) -> NoReturn:
         _say(where + (error.strerror or str(error)))
         _exit(EXIT_ERROR)
     except MemoryError:
-        # Reading fact files says which files (core.files.OutOfMemory); this is the rest.
+        # Reading fact files says which files (core.errors.OutOfMemory); this is the rest.
         _silence_stdout()
         _say("out of memory while answering; the memory available (see ulimit -v) is too small for this fact base")
         _exit(EXIT_ERROR)

@@ -46,3 +46,8 @@ class DataError(DprkrelError):
 
 class UsageError(DprkrelError):
     """An option or argument the user gave cannot be used."""
+
+
+class OutOfMemory(DprkrelError):
+    """The memory available ran out while fact files were read or compiled: a limit of the
+    machine or of the process (ulimit -v), not a bug; the message names what was read."""

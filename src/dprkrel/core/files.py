@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from dprkrel.core.errors import DataError, DprkrelError, Problem
+from dprkrel.core.errors import DataError, Problem
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -18,11 +18,6 @@ if TYPE_CHECKING:
 # The largest fact file read, in bytes. A larger file is refused from its size alone, before
 # any of it is read; a stream with no size (a pipe, a device) is read up to this and no more.
 MAX_FILE_BYTES = 64 * 1024 * 1024
-
-
-class OutOfMemory(DprkrelError):
-    """The memory available ran out while fact files were read or compiled: a limit of the
-    machine or of the process (ulimit -v), not a bug; the message names what was read."""
 
 
 def shown_name(name: str) -> str:

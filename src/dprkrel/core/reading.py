@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 
 from dprkrel.core import cache
-from dprkrel.core.errors import DataError, Problem
-from dprkrel.core.files import OutOfMemory, decode, problem_order, read_bytes, shown_name
+from dprkrel.core.errors import DataError, OutOfMemory, Problem
+from dprkrel.core.files import decode, problem_order, read_bytes, shown_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
