@@ -268,13 +268,13 @@ def _open(settings: Settings, *, shows_progress: bool = False) -> FactBase:
     """The fact base of the settings' files; with `shows_progress`, a compile that takes long
     shows a progress bar on stderr when it is a terminal."""
     from dprkrel.core.reading import load
-    from dprkrel.output.text import visible
+    from dprkrel.output.text import is_terminal, visible
 
     files = settings.fact_paths()
     if not files:
         raise UsageError("no fact files: --no-builtin was given without --data")
     progress = None
-    if shows_progress and _is_terminal(sys.stderr):
+    if shows_progress and is_terminal(sys.stderr):
         from dprkrel.output.progress import CompileProgress
 
         progress = CompileProgress()
@@ -283,14 +283,6 @@ def _open(settings: Settings, *, shows_progress: bool = False) -> FactBase:
     finally:
         if progress is not None:
             progress.close()
-
-
-def _is_terminal(stream: object) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    try:
-        return bool(isatty and isatty())
-    except (OSError, ValueError):
-        return False
 
 
 def _emit(result: Result, request: Request) -> int:

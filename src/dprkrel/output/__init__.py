@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from dprkrel.core.results import Chart
 
-__all__ = ["is_terminal", "render", "stream_is_ascii"]
+__all__ = ["render", "stream_is_ascii"]
 
 # The chart fills the width it is given, whatever COLUMNS says: a huge COLUMNS would cost
 # seconds and gigabytes. The table needs no limit, as it is only as wide as its cells.
@@ -33,14 +33,6 @@ def stream_is_ascii(stream: TextIO) -> bool:
     """
     encoding = (getattr(stream, "encoding", None) or "utf-8").lower()
     return not encoding.startswith("utf")
-
-
-def is_terminal(stream: TextIO) -> bool:
-    """Whether `stream` is a terminal, which acts on the control characters it is sent."""
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, OSError, ValueError):
-        return False
 
 
 def render(
@@ -76,6 +68,7 @@ def render(
         case OutputFormat.CSV | OutputFormat.TSV:
             from dprkrel.output.csv_out import write_csv
             from dprkrel.output.flat import data_table
+            from dprkrel.output.text import is_terminal
 
             buffer = io.StringIO()
             data = data_table(answer.payload.get("results", []), answer.table.title)

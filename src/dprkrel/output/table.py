@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from dprkrel.core.frozen import replace
-from dprkrel.output.text import for_encoding, visible, visible_lines
+from dprkrel.output.text import for_encoding, is_terminal, visible, visible_lines
 from dprkrel.output.views import TableView
 
 TYPE_CHECKING = False
@@ -37,11 +37,7 @@ def wants_color(stream: TextIO, color: bool | None) -> bool:
         return True
     if os.environ.get("TERM", "").lower() in ("dumb", "unknown"):
         return False
-    isatty = getattr(stream, "isatty", None)
-    try:
-        return bool(isatty()) if isatty is not None else False
-    except ValueError:  # a closed stream
-        return False
+    return is_terminal(stream)
 
 
 def make_console(stream: TextIO, *, width: int | None = None, color: bool | None = None) -> Console:

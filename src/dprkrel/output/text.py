@@ -159,3 +159,13 @@ def _encodes(char: str, encoding: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def is_terminal(stream: object) -> bool:
+    """Whether `stream` is a terminal, which acts on the control characters it is sent (False
+    for a closed stream, or an object that is no stream)."""
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if isatty is not None else False
+    except (OSError, ValueError):
+        return False
