@@ -178,8 +178,6 @@ def _answer(request: Request) -> Result:
     # A progress bar for people only: never beside JSON or another data format.
     base = _open(request.settings, shows_progress=request["format"] in ("table", "markdown"))
     given = {name: value for name, value in request.items() if name not in _OUTPUT_FIELDS}
-    if request.command == "timeline":
-        given["chart"] = bool(given["chart"]) and request["format"] == "table"
     function = getattr(commands, _CORE_FUNCTIONS.get(request.command, request.command))
     result: Result = function(base, **given)
     return result
@@ -196,10 +194,7 @@ def _validate(request: Request) -> int:
 
     paths = request["paths"]
     assert isinstance(paths, tuple)
-    files = request.settings.fact_paths(paths)
-    if not files:
-        raise UsageError("nothing to validate: --no-builtin was given without fact files")
-    found = validate(files)
+    found = validate(request.settings.fact_paths(paths))
     counts = ", ".join(f"{count} {_plural(kind, count)}" for kind, count in found.counts.items())
     print(f"valid: {counts} in {len(found.files)} {_plural('file', len(found.files))}")
     return EXIT_FOUND
@@ -225,11 +220,11 @@ def _cache(request: Request) -> int:
 
 
 def _size(size: int) -> str:
-    for unit in ("bytes", "KiB", "MiB"):
-        if size < 1024 or unit == "MiB":
-            return f"{size:,} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024  # type: ignore[assignment]
-    return f"{size} bytes"
+    if size < 1024:
+        return f"{size:,} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KiB"
+    return f"{size / 1024 / 1024:.1f} MiB"
 
 
 def _export(request: Request) -> int:
@@ -292,8 +287,7 @@ def _emit(result: Result, request: Request) -> int:
 
     fmt = str(request["format"])
     if result.found or fmt == "json":
-        details = dict(request.items()).get("details", False)
-        _write(result, fmt, with_sources=bool(request["sources"]), details=bool(details))
+        _write(result, fmt, with_sources=bool(request["sources"]), details=bool(request.get("details", False)))
     if fmt in ("ndjson", "csv", "tsv"):
         # A row or a line of data has no room for the notes a table has under it, and no
         # envelope to hold them as JSON has: they are said on stderr, once the data is out.

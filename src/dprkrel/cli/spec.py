@@ -285,12 +285,13 @@ COMMANDS: dict[str, Command] = {
 def choices_of(option: Option) -> tuple[str, ...]:
     """The values an option with `choices` takes, from the schema that declares them."""
     from dprkrel.core import model, schema
+    from dprkrel.output.export_out import FORMATS as EXPORT_FORMATS
 
     lists = {
         "event categories": schema.EVENT_CATEGORIES,
         "record kinds": tuple(record_type.KIND for record_type in model.RECORD_TYPES),
         "subject kinds": schema.ENTITY_KINDS,
-        "export formats": ("sqlite", "json", "csv"),
+        "export formats": EXPORT_FORMATS,
     }
     return tuple(lists[option.choices])
 
@@ -328,6 +329,13 @@ class Request(Frozen):
             if name == field:
                 return value
         raise KeyError(field)
+
+    def get(self, field: str, default: object = None) -> object:
+        """The field's value; `default` for a field this command does not have."""
+        try:
+            return self[field]
+        except KeyError:
+            return default
 
     def items(self) -> Iterator[tuple[str, object]]:
         return iter(self.values)

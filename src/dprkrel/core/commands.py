@@ -88,10 +88,11 @@ def timeline(
         base, scope=scope, since=since_date, until=until_date, categories=wanted, as_of=as_of_date
     )
     items = _items(base, events)
+    known_by = as_of_date or queries.today()
     # Present-tense events are marked when their source is older than the as-of date.
-    warnings += record_warnings(items, as_of_date or queries.today())
+    warnings += record_warnings(items, known_by)
     title = f"Timeline: {matched[0].name}" if matched else "Timeline"
-    drawing = _chart(base, title, events, scope, as_of_date or queries.today()) if chart else None
+    drawing = _chart(base, title, events, scope, known_by) if chart else None
     who = f" for {matched[0].name}" if matched else ""
     asked = ("timeline", subject, matched, as_of_date)
     return _result(base, asked, events, items, warnings, f"no events{who} match these options", title, chart=drawing)
@@ -261,17 +262,14 @@ def _result(
     warnings: list[dict[str, object]],
     nothing: str,
     title: str,
-    notes: list[dict[str, object]] | None = None,
     chart: Chart | None = None,
 ) -> Result:
     """The result of a command: `asked` is (command, query, matched subjects, as-of date)."""
     from dprkrel.core.results import Result
 
     command, query, matched, as_of = asked
-    shown = tuple(warnings if notes is None else notes)
-    return Result(
-        command, query, matched, as_of, items, _names(base, records), tuple(warnings), (), nothing, shown, chart, title
-    )
+    names = _names(base, records)
+    return Result(command, query, matched, as_of, items, names, tuple(warnings), (), nothing, chart, title)
 
 
 def _date(name: str, value: DateLike) -> PartialDate | None:

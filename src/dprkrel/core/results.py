@@ -82,7 +82,7 @@ class Result(Frozen):
     """The answer to one command.
 
     `names` gives the display name of every entity the items refer to; `nothing` is what to
-    say when there are no items. `notes` are the warnings a table shows under its rows.
+    say when there are no items.
     """
 
     command: str
@@ -94,7 +94,6 @@ class Result(Frozen):
     warnings: tuple[Json, ...] = ()
     suggestions: tuple[Match, ...] = ()
     nothing: str = ""
-    notes: tuple[Json, ...] = ()
     chart: Chart | None = None  # the timeline's chart, when asked for
     title: str = ""
 
@@ -345,12 +344,3 @@ def conflict_text(conflict: model.Conflict, record: model.Record) -> str:
 
 def cite(citation: model.Citation) -> str:
     return f"{citation.source}, {citation.section}"
-
-
-def names_of(records: Iterable[model.Record], lookup: Mapping[str, str]) -> dict[str, str]:
-    """The display names of the entities the records refer to, from `lookup` (id -> name)."""
-    names = {}
-    for record in records:
-        for entity_id in model.mentioned_ids(record):
-            names[entity_id] = lookup.get(entity_id, entity_id)
-    return names

@@ -84,13 +84,12 @@ def _table(
     headers: Sequence[str | Column],
     rows: list[list[str]],
     with_sources: bool,
-    title: str | None = None,
 ) -> TableView:
     columns = [header if isinstance(header, Column) else Column(header) for header in headers]
     if with_sources:
         columns.append(Column("Sources"))
         rows = [[*row, sources_cell(item.record)] for row, item in zip(rows, result.items, strict=True)]
-    return TableView(title or result.title, tuple(columns), tuple(tuple(row) for row in rows), _notes(result))
+    return TableView(result.title, tuple(columns), tuple(tuple(row) for row in rows), _notes(result))
 
 
 def _fields_table(result: Result, header: str, rows: list[list[str]]) -> TableView:
@@ -102,7 +101,7 @@ def _fields_table(result: Result, header: str, rows: list[list[str]]) -> TableVi
 def _notes(result: Result) -> tuple[str, ...]:
     """Warnings as lines under a table; ambiguity is said on stderr already, not repeated."""
     marks = {"conflict": "* conflict", "stale": "as of", "status": "status unknown"}
-    return tuple(f"{marks[item['type']]}: {item['message']}" for item in result.notes if item["type"] in marks)
+    return tuple(f"{marks[item['type']]}: {item['message']}" for item in result.warnings if item["type"] in marks)
 
 
 # -- each command's table ----------------------------------------------------------------------
@@ -222,10 +221,10 @@ def _record(result: Result, with_sources: bool) -> TableView:
     record = item.record
     rows = [["Kind", record.kind], ["Summary", item.summary]]
     qualifier = getattr(record, "amount_qualifier", None)
-    for name, value in record_fields(record):
-        text = _field_text(result, value)
+    for name, value in _record_fields(record):
         if name == "amount_qualifier":
             continue  # said with the amount: "more than 366,000,000"
+        text = _field_text(result, value)
         if name == "amount" and qualifier:
             text = f"{qualifier.replace('_', ' ')} {text}"
         rows.append([name.replace("_", " ").capitalize(), text])
@@ -238,7 +237,7 @@ def _record(result: Result, with_sources: bool) -> TableView:
     return _fields_table(result, "Value", rows)
 
 
-def record_fields(record: model.Record) -> list[tuple[str, object]]:
+def _record_fields(record: model.Record) -> list[tuple[str, object]]:
     """The fields of a record that hold something, but those every profile shows its own way."""
     shown = []
     for name, _default in fields_of(type(record)):
