@@ -127,6 +127,7 @@ class Folder:
     def __init__(self, path: str | None = None) -> None:
         self.path = cache_dir() if path is None else path
         self.refused: str | None = None
+        self.distrusted: str | None = None  # what is wrong with it, when refused
         self.usable = self._check(create=False)
 
     def _check(self, *, create: bool) -> bool:
@@ -143,10 +144,8 @@ class Folder:
         if why is not None:
             mine = hasattr(os, "geteuid") and info.st_uid == os.geteuid()
             fix = f"chmod go-w on it, or set {CACHE_ENV}" if mine else f"set {CACHE_ENV} to a folder of your own"
-            self.refused = (
-                f"the cache folder {shown_name(self.path)} {why}, so it is not used: "
-                f"the fact base is compiled in memory ({fix})"
-            )
+            self.distrusted = f"the cache folder {shown_name(self.path)} {why}"
+            self.refused = f"{self.distrusted}, so it is not used: the fact base is compiled in memory ({fix})"
             return False
         return True
 
@@ -677,8 +676,8 @@ def contents() -> Contents:
 def clear() -> tuple[int, int]:
     """Remove every file dprkrel wrote in the cache folder, and nothing else: (files, bytes)."""
     folder = Folder()
-    if folder.refused is not None:
-        raise DprkrelError(folder.refused.split(", so it is not used")[0] + ": dprkrel leaves it alone")
+    if folder.distrusted is not None:
+        raise DprkrelError(f"{folder.distrusted}: dprkrel leaves it alone")
     removed = size = 0
     for path in _own_files(folder):
         try:

@@ -63,8 +63,6 @@ class Table(Frozen):
 
 def tables(base: FactBase) -> list[Table]:
     """Every table of the export, filled from the fact base."""
-    from dprkrel.core import schema
-
     built: dict[str, Table] = {}
     citations = _table("citations", "Each citation of each record: the source and its section.", [
         Column("record_id"), Column("record_table"), Column("position", "INTEGER"),
@@ -77,7 +75,7 @@ def tables(base: FactBase) -> list[Table]:
     ])  # fmt: skip
     for record_type in model.RECORD_TYPES:
         name = TABLE_OF_KIND[record_type.KIND]
-        _record_tables(record_type, name, built, schema)
+        _record_tables(record_type, name, built)
     built["citations"] = citations
     built["claims"] = claims
     for record_type in model.RECORD_TYPES:
@@ -136,57 +134,60 @@ def _kind(annotation: str) -> tuple[str, str]:
 _SQL_TYPES = {"bool": "INTEGER", "int": "INTEGER", "float": "REAL"}
 
 
-def _references(cls: type, field: str, schema: object) -> str | None:
-    rules = getattr(schema, "RULES", {})
+def _references(cls: type, field: str) -> str | None:
+    """The table whose ids a field holds, from the schema's rules (None when it may name
+    records of several kinds, or none)."""
+    from dprkrel.core.schema import RULES
+
     for klass in cls.__mro__:
-        rule = rules.get(klass, {}).get(field)
+        rule = RULES.get(klass, {}).get(field)
         if rule is not None:
             refs = rule.refs
             return TABLE_OF_KIND[refs[0]] if len(refs) == 1 else None
     return None
 
 
-def _record_tables(cls: type[Frozen], name: str, built: dict[str, Table], schema: object, parent: str = "") -> None:
+def _record_tables(cls: type[Frozen], name: str, built: dict[str, Table], parent: str = "") -> None:
     """The table of a kind of record, or of records nested in the rows of `parent`, and the
     tables of what their fields hold several of."""
     if parent:
         columns = [Column("record_id", references=parent), Column("position", "INTEGER")]
     else:
         columns = [Column("id", primary=True)]
-    key = parent
     top = parent or name
     for field, annotation in annotations_of(cls).items():
-        if field in _OWN_TABLES or (field == "id" and not key):
+        if field in _OWN_TABLES or (field == "id" and not parent):
             continue
         kind, inner = _kind(annotation)
         if kind in ("date", "claims"):
             columns += [Column(field), Column(f"{field}_precision")]
         elif kind == "values":
             child = f"{name}_{field}"
-            refs = _references(cls, field, schema)
+            refs = _references(cls, field)
             built[child] = _table(child, f"The {field.replace('_', ' ')} of each row of {name}.", [
                 Column("record_id", references=top), Column("position", "INTEGER"),
                 Column("value", references=refs),
             ])  # fmt: skip
         elif kind == "records":
             nested = getattr(model, inner)
-            _record_tables(nested, f"{name}_{field}", built, schema, parent=top)
+            _record_tables(nested, f"{name}_{field}", built, parent=top)
         else:
-            columns.append(Column(field, _SQL_TYPES.get(inner, "TEXT"), _references(cls, field, schema)))
-    what = f"Each {cls.__name__.lower()} of the rows of {key}, by position." if key else f"The {name}, a row each."
+            columns.append(Column(field, _SQL_TYPES.get(inner, "TEXT"), _references(cls, field)))
+    what = (
+        f"Each {cls.__name__.lower()} of the rows of {parent}, by position." if parent else f"The {name}, a row each."
+    )
     built[name] = _table(name, what, columns)
 
 
-def _fill(record: Frozen, name: str, built: dict[str, Table], citations: Table, claims: Table) -> None:
-    record_id = getattr(record, "id", "")
-    table_name = name
-    for position, citation in enumerate(getattr(record, "sources", ())):
-        citations.rows.append((record_id, table_name, position, citation.source, citation.section))
-    for field in getattr(record, "CLAIM_FIELDS", ()):
+def _fill(record: model.Record, name: str, built: dict[str, Table], citations: Table, claims: Table) -> None:
+    record_id = record.id
+    for position, citation in enumerate(record.sources):
+        citations.rows.append((record_id, name, position, citation.source, citation.section))
+    for field in record.CLAIM_FIELDS:
         for position, claim in enumerate(getattr(record, field)):
-            citation = claim.citation or getattr(record, "sources")[0]  # noqa: B009
+            citation = claim.citation or record.sources[0]
             claims.rows.append(
-                (record_id, table_name, field, position, claim.value.iso(), claim.value.precision,
+                (record_id, name, field, position, claim.value.iso(), claim.value.precision,
                  citation.source, citation.section, claim.note)
             )  # fmt: skip
     built[name].rows.append(tuple(_row(record, name, built, record_id)))

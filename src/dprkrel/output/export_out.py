@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from dprkrel.core.export import EXPORT_VERSION, VIEWS
+from dprkrel.output.flat import cell
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -102,15 +103,7 @@ def _write_csv(tables: list[Table], folder: Path) -> None:
         with (folder / f"{table.name}.csv").open("w", encoding="utf-8", newline="") as stream:
             writer = csv.writer(stream, lineterminator="\n")
             writer.writerow([column.name for column in table.columns])
-            writer.writerows([_csv_value(value) for value in row] for row in table.rows)
+            writer.writerows([cell(value) for value in row] for row in table.rows)
     with (folder / "export.json").open("w", encoding="utf-8") as stream:
         json.dump(_meta(tables), stream, ensure_ascii=False, indent=2)
         stream.write("\n")
-
-
-def _csv_value(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
