@@ -114,14 +114,10 @@ def _complete_subject(ctx: typer.Context, incomplete: str) -> list[str]:
     """Subjects for the shell's Tab key (see `run.subject_candidates`)."""
     # While completing, the global options are parsed but their callback has not run; they
     # may come after the command too.
-    root = ctx.find_root().params
-    params = {
-        "data": (*(root.get("data") or ()), *(ctx.params.get("data") or ())),
-        "no_builtin": root.get("no_builtin") or ctx.params.get("no_builtin"),
-    }
+    settings = _after_command(spec.settings(ctx.find_root().params), ctx.params)
     shell = os.environ.get(quick.COMPLETE_VAR, "").partition("_")[2]
     # Typer keeps only the candidates that begin with what was typed, letter for letter.
-    return run.subject_candidates(spec.settings(params), incomplete, shell, own_case=False)
+    return run.subject_candidates(settings, incomplete, shell, own_case=False)
 
 
 def _offering(choices: tuple[str, ...]) -> Callable[[str], list[str]]:
@@ -254,7 +250,7 @@ def _add_command(command: spec.Command) -> None:
 def _after_command(before: spec.Settings, given: dict[str, object]) -> spec.Settings:
     """The global options given before the command, and then those given after it."""
     data = given.get("data") or ()
-    assert isinstance(data, tuple)
+    assert isinstance(data, tuple | list)
     return spec.Settings(data=(*before.data, *data), builtin=before.builtin and not given.get("no_builtin"))
 
 
