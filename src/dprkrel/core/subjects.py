@@ -95,6 +95,12 @@ def _letters(key: str) -> str:
     return unicodedata.normalize("NFD", key)
 
 
+def _query_keys(query: str) -> tuple[str, str]:
+    """A query as its names are compared: its words' letters, spaced, and run together."""
+    spaced = _letters(words(query[:MAX_QUERY_CHARS]))
+    return spaced, spaced.replace(" ", "")
+
+
 class Match(Frozen):
     """A subject a query matched: the entity's id, display name and kind, and the score of
     the best of its names. `as_dict()` is its JSON form, fields in this order."""
@@ -334,8 +340,7 @@ class SubjectIndex:
         which begins with the query."""
         from rapidfuzz import fuzz, process
 
-        spaced = _letters(words(query[:MAX_QUERY_CHARS]))
-        full = spaced.replace(" ", "")
+        spaced, full = _query_keys(query)
         if not full:
             return [], [], set()
         accepted: _Best = {}
@@ -371,8 +376,7 @@ class SubjectIndex:
     def _person(self, query: str) -> list[tuple[Match, int]]:
         """The one person a word of whose names is the query ("kim"), or whose name begins
         with it ("kim hy"); nothing when no person, or more than one, has it."""
-        spaced = _letters(words(query[:MAX_QUERY_CHARS]))
-        full = spaced.replace(" ", "")
+        spaced, full = _query_keys(query)
         if len(full) < MIN_PERSON_WORD_CHARS:
             return []
         people = self._person_words.get(full, []) if " " not in spaced else []
