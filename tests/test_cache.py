@@ -282,7 +282,8 @@ def test_a_settled_unchanged_file_is_not_even_read(
 ) -> None:
     files = [builtin_fact_path(), extra_file(tmp_path)]
     load(files)
-    assert sorted(reads) == ["extra.yaml", "facts.yaml"]
+    # The words search reads are hashed with the fact files: a base is compiled with them.
+    assert sorted(reads) == ["extra.yaml", "facts.yaml", "synonyms.yaml"]
     reads.clear()
     assert summary_of(load(files)) == "A visit."
     assert reads == []
@@ -328,3 +329,20 @@ def test_a_wrong_digest_is_caught_when_the_file_is_compiled(
         entry[4] = "0" * 64  # a digest no compiled base has
     listing.write_text(json.dumps(entries), encoding="utf-8")
     assert summary_of(load(files)) == "A visit."
+
+
+def test_an_edit_to_the_search_words_compiles_a_new_base(
+    cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dprkrel.core import paths, reading
+    from dprkrel.core.search import search
+
+    words = tmp_path / "synonyms.yaml"
+    words.write_text(Path(paths.synonyms_path()).read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(paths, "synonyms_path", lambda: str(words))
+    monkeypatch.setattr(reading, "synonyms_path", lambda: str(words))
+    files = [builtin_fact_path()]
+    assert search(load(files), "zorblax") == []
+    with words.open("a", encoding="utf-8") as stream:
+        stream.write("  - [zorblax, embassy]\n")
+    assert search(load(files), "zorblax"), "the new synonym is in the base compiled after the edit"

@@ -18,3 +18,9 @@ def builtin_fact_path() -> str:
     if os.path.isfile(packaged):
         return packaged
     return os.path.join(os.path.dirname(os.path.dirname(package_dir)), "data", BUILTIN_NAME)
+
+
+def synonyms_path() -> str:
+    """The stop words, kind words and synonyms search reads (data/synonyms.yaml), beside the
+    shipped fact base: every compiled base is compiled with them."""
+    return os.path.join(os.path.dirname(builtin_fact_path()), "synonyms.yaml")

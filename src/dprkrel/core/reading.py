@@ -11,6 +11,7 @@ import os
 from dprkrel.core import cache
 from dprkrel.core.errors import DataError, OutOfMemory, Problem
 from dprkrel.core.files import decode, problem_order, read_bytes, shown_name
+from dprkrel.core.paths import synonyms_path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -94,7 +95,10 @@ def _load(
         except DataError as error:
             problems += error.problems
         raise DataError(sorted(problems, key=problem_order))
-    base_key = cache.key(paths, [file_digest for _, _, file_digest, _ in found])
+    # The words search reads are compiled into the base too: an edit to them is a new base.
+    words = synonyms_path()
+    words_digest, _content = digests.of(words, read_bytes)
+    base_key = cache.key([*paths, words], [*(file_digest for _, _, file_digest, _ in found), words_digest])
 
     def compile_records() -> list[model.Record]:
         steps = 2 * len(found) + 1

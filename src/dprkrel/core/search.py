@@ -38,7 +38,6 @@ the vocabulary, raises DamagedCache, and the base is compiled afresh.
 
 from __future__ import annotations
 
-import os
 import re
 
 from dprkrel.core import model
@@ -118,27 +117,15 @@ class Hit(Frozen):
 # -- the words of data/synonyms.yaml -------------------------------------------------------------
 
 
-def words_path() -> str:
-    """data/synonyms.yaml, beside the shipped fact base (in the package when installed)."""
-    from dprkrel.core.paths import builtin_fact_path
-
-    return os.path.join(os.path.dirname(builtin_fact_path()), "synonyms.yaml")
-
-
-def _stamp(path: str) -> list[int]:
-    try:
-        status = os.stat(path)
-    except OSError:
-        return [0, 0]
-    return [status.st_size, status.st_mtime_ns]
-
-
 def load_words(path: str | None = None) -> dict[str, Any]:
     """The stop words, kind words and synonym groups of data/synonyms.yaml, folded, as the
-    compiler stores them with a base (with the file's size and time, to notice an edit)."""
+    compiler stores them with a base. The file is one of the inputs a compiled base is named
+    by (see `reading.load`), so an edit to it compiles a new base."""
     import yaml
 
-    path = path or words_path()
+    from dprkrel.core.paths import synonyms_path
+
+    path = path or synonyms_path()
     with open(path, encoding="utf-8") as file:
         data = yaml.safe_load(file)
 
@@ -146,7 +133,6 @@ def load_words(path: str | None = None) -> dict[str, Any]:
         return " ".join(_WORD.findall(fold(str(text))))
 
     return {
-        "stamp": _stamp(path),
         "stop": sorted({phrase(word) for word in data["stop_words"]} - {""}),
         "kinds": {kind: [phrase(word) for word in words] for kind, words in data["kinds"].items()},
         "synonyms": [list(dict.fromkeys(phrase(word) for word in group)) for group in data["synonyms"]],
@@ -166,7 +152,6 @@ class _Words:
                 for member in members:
                     known = self.groups.setdefault(member, [])
                     known.extend(other for other in members if other not in known)
-            self.stamp = list(data["stamp"])
         except (KeyError, TypeError, ValueError, AttributeError):
             raise DamagedCache("the compiled fact base is damaged (search words)") from None
         self.longest = max((len(member) for member in self.groups), default=1)
@@ -177,15 +162,7 @@ class _Words:
 def _words(base: FactBase) -> _Words:
     words = base.derived.get(_DERIVED_KEY)
     if not isinstance(words, _Words):
-
-        def read() -> _Words:
-            found = _Words(base.meta("search:words"))
-            if found.stamp != _stamp(words_path()):
-                # data/synonyms.yaml changed since the base was compiled (a source checkout).
-                raise DamagedCache("the compiled fact base predates data/synonyms.yaml")
-            return found
-
-        words = base.checked(read)
+        words = base.checked(lambda: _Words(base.meta("search:words")))
         base.derived[_DERIVED_KEY] = words
     return words
 
