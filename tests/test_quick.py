@@ -136,6 +136,11 @@ def test_quick_reads_the_usual_command_lines_as_typer_does(line: str) -> None:
 def test_a_null_character_is_left_to_typer() -> None:
     # Hypothesis found it: Typer's path type refuses "\x00", which quick took as a file name.
     assert quick.parse(["validate", "\x00"]) is None
+    # And Typer says so as a usage error, for a fact file given either way.
+    for argv in (["validate", "\x00"], ["--data", "a\x00b", "timeline"]):
+        result = runner.invoke(app, argv)
+        assert result.exit_code == 2, (argv, result.exception)
+        assert "null character" in result.stderr
 
 
 @pytest.mark.parametrize("line", DECLINED)

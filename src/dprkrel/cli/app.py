@@ -95,7 +95,17 @@ app = typer.Typer(
 # Fact files: shown as paths in the help, kept as typed (Typer's Path would normalise
 # "./a.yaml" to "a.yaml", and messages quote a file as the user wrote it). Nothing is checked
 # here: reading a file reports its problems, for both readers of the command line alike.
-_TEXT_PATH = TyperPath(readable=False)
+class _TextPath(TyperPath):
+    """A path kept as typed; one holding a null character, which no file's name can, is a
+    usage error (click's path type would raise ValueError on it)."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            self.fail("a path cannot hold a null character", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+_TEXT_PATH = _TextPath(readable=False)
 
 
 def _version(value: bool) -> None:
