@@ -194,6 +194,33 @@ COMMANDS: dict[str, Command] = {
             "which countries it is accredited to, and who acts for whom.",
         ),
         Command(
+            "relations",
+            "North Korea's relations: with a country, its status on a date, changes, missions and latest events.",
+            "dprkrel relations botswana",
+            (
+                _AS_OF,
+                Option(
+                    ("--status", "-s"),
+                    "statuses",
+                    "texts",
+                    "Only relations with this status on the as-of date (repeatable):",
+                    choices="relation statuses",
+                ),
+                Option(
+                    ("--continent",),
+                    "continents",
+                    "texts",
+                    "Only countries of this continent (repeatable):",
+                    choices="continents",
+                ),
+                Option(("--sort",), "sort", "text", "Order of the list:", choices="relation sorts"),
+                *_OUTPUT,
+            ),
+            Argument("country", "A country or organisation; leave it out for every relation.", completes_subject=True),
+            details="A status stated in the present tense holds as of its source's date, and says so;\n"
+            "a change the sources date inside the as-of period leaves the status unknown.",
+        ),
+        Command(
             "advisory",
             "The travel advice a government gives its citizens about North Korea.",
             "dprkrel advisory spain",
@@ -284,13 +311,16 @@ COMMANDS: dict[str, Command] = {
 
 def choices_of(option: Option) -> tuple[str, ...]:
     """The values an option with `choices` takes, from the schema that declares them."""
-    from dprkrel.core import model, schema
+    from dprkrel.core import commands, model, schema
     from dprkrel.output.export_out import FORMATS as EXPORT_FORMATS
 
     lists = {
         "event categories": schema.EVENT_CATEGORIES,
         "record kinds": tuple(record_type.KIND for record_type in model.RECORD_TYPES),
         "subject kinds": schema.ENTITY_KINDS,
+        "relation statuses": (*schema.RELATION_STATUSES, "unknown", "not_stated"),
+        "continents": schema.CONTINENTS,
+        "relation sorts": commands.RELATION_SORTS,
         "export formats": EXPORT_FORMATS,
     }
     return tuple(lists[option.choices])

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from dprkrel.core import model
     from dprkrel.core.dates import PartialDate
+    from dprkrel.core.queries import Standing
     from dprkrel.core.results import Bar, Chart, Item, Result, Validation
     from dprkrel.core.store import FactBase
     from dprkrel.core.subjects import Match
@@ -120,6 +121,113 @@ def missions(base: FactBase, subject: str | None = None, *, as_of: DateLike = No
     title += f" (status as of {as_of_date.human()})"
     asked = ("embassy", subject, matched, as_of_date)
     return _result(base, asked, found, tuple(items), warnings, f"no missions{who}", title)
+
+
+# How many of a relation's latest events `relations COUNTRY` shows.
+LATEST_EVENTS = 5
+RELATION_SORTS = ("name", "established")
+
+
+def relations(
+    base: FactBase,
+    country: str | None = None,
+    *,
+    as_of: DateLike = None,
+    statuses: Collection[str] = (),
+    continents: Collection[str] = (),
+    sort: str | None = None,
+) -> Result:
+    """North Korea's relation with a country or organisation on `as_of` (default today): its
+    status, establishment and later changes, the missions each way, who acts for whom, and the
+    latest events. Without one, a row per relation, filtered by status and continent, sorted by
+    name or by establishment date."""
+    from dprkrel.core import model, queries
+    from dprkrel.core.results import record_warnings, warning
+    from dprkrel.core.schema import CONTINENTS, RELATION_STATUSES
+
+    as_of_date = _date("--as-of", as_of) or queries.today()
+    wanted_statuses = _choices("--status", statuses, (*RELATION_STATUSES, "unknown", "not_stated"))
+    wanted_continents = _choices("--continent", continents, CONTINENTS)
+    order = (sort or "name").strip().lower()
+    if order not in RELATION_SORTS:
+        raise UsageError(f"unknown sort '{sort}'; choose from {', '.join(RELATION_SORTS)}")
+    matched, scope, warnings = _subject(base, "relations", country, as_of_date)
+    found = queries.relations_of(base, None if scope is None else {matched[0].id})
+    rows: list[tuple[Standing, Item]] = []
+    for relation, item in zip(found, _items(base, found), strict=True):
+        standing = queries.relation_standing(base, relation, as_of_date)
+        if wanted_statuses and standing.status not in wanted_statuses:
+            continue
+        if wanted_continents and standing.continent not in wanted_continents:
+            continue
+        rows.append((standing, _with(item, standing=standing, part="relation")))
+    if order == "established":
+        rows.sort(key=lambda row: _established_key(row[0]))
+    else:
+        rows.sort(key=lambda row: queries.display_name(base, row[0].counterpart).casefold())
+    items = [item for _standing, item in rows]
+    records: list[model.Record] = [item.record for item in items]
+    if matched and items:
+        first = items[0].record
+        assert isinstance(first, model.Relation)
+        parts = _relation_parts(base, first, as_of_date)
+        items += parts
+        records += [item.record for item in parts]
+    for item in items:
+        if item.standing is not None and item.standing.reason:
+            warnings.append(warning("status", f"{item.record.id}: {item.standing.reason}", item.record.id))
+        if item.status is not None and item.status.reason:
+            warnings.append(warning("status", f"{item.record.id}: {item.status.reason}", item.record.id))
+    warnings += record_warnings(items, as_of_date)
+    if matched:
+        title = f"Relations: North Korea and {matched[0].name}" if matched[0].id != "prk" else "Relations"
+        nothing = f"no relation with {matched[0].name} in the fact base"
+    else:
+        title = "Relations"
+        nothing = "no relations match these options"
+    title += f" (as of {as_of_date.human()})"
+    asked = ("relations", country, matched, as_of_date)
+    return _result(base, asked, records, tuple(items), warnings, nothing, title)
+
+
+def _relation_parts(base: FactBase, relation: model.Relation, as_of: PartialDate) -> list[Item]:
+    """What `relations COUNTRY` shows below the relation: the missions each way with their
+    status, the changes by the as-of date, then the latest other events."""
+    from dprkrel.core import queries
+
+    parts = []
+    missions = queries.relation_missions(base, relation)
+    for mission, item in zip(missions, _items(base, missions), strict=True):
+        status = queries.mission_status(mission, as_of, queries.known_open_from(base, mission))
+        parts.append(_with(item, status=status, part="mission"))
+    changes = [event for event in queries.relation_changes(base, relation) if _by(event, as_of)]
+    parts += [_with(item, part="change") for item in _items(base, changes)]
+    scope = queries.subject_scope(base, queries.counterpart(relation))
+    shown = {event.id for event in changes}
+    others = [event for event in queries.timeline(base, scope=scope, as_of=as_of) if event.id not in shown]
+    latest = others[-LATEST_EVENTS:]
+    parts += [_with(item, part="event") for item in _items(base, latest)]
+    return parts
+
+
+def _by(event: model.Event, as_of: PartialDate) -> bool:
+    return any(claim.value.first_day <= as_of.last_day for claim in event.date)
+
+
+def _established_key(standing: Standing) -> tuple[int, object, str]:
+    """Relations by their first establishment, the undated last, then by counterpart id."""
+    from dprkrel.core import model
+
+    date = model.shown_date(standing.established)
+    return (0, date.sort_key(), standing.counterpart) if date else (1, (), standing.counterpart)
+
+
+def _choices(option: str, given: Collection[str], known: Sequence[str]) -> list[str]:
+    wanted = [item.strip().lower().replace(" ", "_").replace("-", "_") for item in given]
+    unknown = [item for item in wanted if item not in known]
+    if unknown:
+        raise UsageError(f"{option}: unknown value '{unknown[0]}'; choose from {', '.join(known)}")
+    return wanted
 
 
 def advisory(base: FactBase, country: str | None = None) -> Result:
@@ -314,12 +422,17 @@ def _subject(
 
 
 def _items(base: FactBase, records: Iterable[model.Record]) -> tuple[Item, ...]:
-    from dprkrel.core import queries
+    from dprkrel.core import model, queries
     from dprkrel.core.results import Item
 
-    return tuple(
-        Item(record, queries.stated_as_of(base, record), queries.record_summary(base, record)) for record in records
-    )
+    items = []
+    for record in records:
+        item = Item(record, queries.stated_as_of(base, record), queries.record_summary(base, record))
+        if isinstance(record, model.Mission) and record.listed:
+            listed = tuple(queries.stated_as_of(base, listing) for listing in record.listed)
+            item = _with(item, listings_as_of=listed)
+        items.append(item)
+    return tuple(items)
 
 
 def _with(item: Item, **changes: object) -> Item:
@@ -363,8 +476,8 @@ def _chart(
             else:
                 periods.append(Bar(label, queries.event_date(event), None, end_known=False, disputed=disputed))
     for mission in queries.missions_concerning(base, scope):
-        opened = model.earliest(mission.opened)
-        closed = model.earliest(mission.closed)
+        opened = model.shown_date(mission.opened)
+        closed = model.shown_date(mission.closed)
         stated = queries.stated_as_of(base, mission)
         # Short labels, so the chart's label column does not cut them: "Madrid embassy".
         place = queries.display_name(base, mission.city)

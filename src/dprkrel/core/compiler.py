@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 from dprkrel.core import model
+from dprkrel.core.frozen import replace
 from dprkrel.core.store import FactBase, write
 
 TYPE_CHECKING = False  # see tests/test_startup.py
@@ -22,7 +23,7 @@ def build(connection: sqlite3.Connection, records: Iterable[model.Record]) -> No
     from dprkrel.core import search
     from dprkrel.core.subjects import SubjectIndex
 
-    records = list(records)
+    records = with_listings(list(records))
     words = search.load_words()
     rows, vocabulary, size = search.index(records, words)
     involvement: dict[str, int] = {}
@@ -42,6 +43,30 @@ def build(connection: sqlite3.Connection, records: Iterable[model.Record]) -> No
         }
 
     write(connection, records, search_rows=rows, meta=meta)
+
+
+def with_listings(records: list[model.Record]) -> list[model.Record]:
+    """The records, each mission with its listings attached, and the opening date a listing
+    gives added to the mission's claims (with the listing's citation), so that a listing that
+    disagrees with the other sources shows as a conflict of the mission's."""
+    listings: dict[str, list[model.Listing]] = {}
+    for record in records:
+        if isinstance(record, model.Listing):
+            listings.setdefault(record.mission, []).append(record)
+    if not listings:
+        return records
+    attached: list[model.Record] = []
+    for record in records:
+        if isinstance(record, model.Mission) and record.id in listings:
+            listed = tuple(listings[record.id])
+            claims = tuple(
+                model.DateClaim(claim.value, claim.citation or listing.sources[0], claim.note)
+                for listing in listed
+                for claim in listing.opened
+            )
+            record = replace(record, listed=listed, opened=record.opened + claims)
+        attached.append(record)
+    return attached
 
 
 def in_memory(records: Iterable[model.Record], files: tuple[str, ...] = ()) -> FactBase:

@@ -202,8 +202,8 @@ def _row(record: Frozen, name: str, built: dict[str, Table], record_id: str, key
         value = getattr(record, field)
         kind, _inner = _kind(annotations_of(type(record))[field])
         if kind == "claims":
-            earliest = model.earliest(value)
-            yield from (earliest.iso(), earliest.precision) if earliest else (None, None)
+            shown = model.shown_date(value)
+            yield from (shown.iso(), shown.precision) if shown else (None, None)
         elif kind == "date":
             yield from (value.iso(), value.precision) if isinstance(value, PartialDate) else (None, None)
         elif kind == "values":

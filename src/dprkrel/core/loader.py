@@ -422,11 +422,29 @@ class _Reader:
         if values is not None:
             values = {key: _frozen(value) for key, value in values.items()}
             record = section.record_type(origin=self.origin(node), **values)
-            if isinstance(record, model.Mission) and not self.opens_before_it_closes(node, record):
-                values = None
-            else:
+            if self.consistent(node, record):
                 self.result.records.append(record)
         self.record_id = None
+
+    def consistent(self, node: Node, record: model.Record) -> bool:
+        """False (with a problem) for a record whose fields, each valid, do not fit together."""
+        match record:
+            case model.Mission():
+                return self.opens_before_it_closes(node, record)
+            case model.Relation() if len(set(record.between)) != 2:
+                self.problem(self.at(node, "between"), "'between' names two different parties, no more, no fewer")
+                return False
+            case model.Event() if (record.relation is None) != (record.change is None):
+                given, missing = ("relation", "change") if record.change is None else ("change", "relation")
+                self.problem(
+                    self.at(node, given), f"'{given}' needs '{missing}': an event changes a relation in some way"
+                )
+                return False
+        return True
+
+    def at(self, node: Node, key: str) -> Node:
+        """The value of `key` in a record's mapping, to report a problem where it is written."""
+        return next((value for name, value in node.value if name.value == key), node)
 
     def opens_before_it_closes(self, node: Node, mission: model.Mission) -> bool:
         """False (with a problem at 'closed') for a mission that closed before it opened by
@@ -437,7 +455,7 @@ class _Reader:
         closed = max(claim.value.last_day for claim in mission.closed)
         if closed >= opened:
             return True
-        at = next((value for key, value in node.value if key.value == "closed"), node)
+        at = self.at(node, "closed")
         first = min((claim.value for claim in mission.opened), key=lambda date: date.first_day)
         last = max((claim.value for claim in mission.closed), key=lambda date: date.last_day)
         self.problem(at, f"'closed' ({last}) is before 'opened' ({first}): a mission cannot close before it opens")

@@ -80,16 +80,40 @@ class Record(Frozen):
         found = []
         for name in self.CLAIM_FIELDS:
             claims: tuple[DateClaim, ...] = getattr(self, name)
-            if len({claim.value for claim in claims}) > 1:
+            if disagree(claims):
                 found.append(Conflict(name, claims))
         return tuple(found)
 
 
-def earliest(claims: tuple[DateClaim, ...]) -> PartialDate | None:
-    """The earliest claimed date, or None; the one date shown where a single date is needed."""
+def disagree(claims: tuple[DateClaim, ...]) -> bool:
+    """True when two claims name periods that do not overlap: a conflict.
+
+    Partial dates nest (a day lies in its month, a month in its year), so two claims either
+    overlap, and then one refines the other ("2019-02-22" within "2019-02"), or are disjoint
+    ("2013-10" and "2014"). Claims that only refine each other agree: every one holds the
+    finest.
+    """
+    if not claims:
+        return False
+    finest = max((claim.value for claim in claims), key=_fineness)
+    return not all(
+        claim.value.first_day <= finest.first_day <= finest.last_day <= claim.value.last_day for claim in claims
+    )
+
+
+def _fineness(date: PartialDate) -> int:
+    return ("year", "month", "day").index(date.precision)
+
+
+def shown_date(claims: tuple[DateClaim, ...]) -> PartialDate | None:
+    """The one date shown where a single date is needed, or None: the finest of claims that
+    agree (each refines the other), the earliest of claims that disagree."""
     if not claims:
         return None
-    return min((claim.value for claim in claims), key=PartialDate.sort_key)
+    values = [claim.value for claim in claims]
+    if disagree(claims):
+        return min(values, key=PartialDate.sort_key)
+    return max(values, key=_fineness)
 
 
 class Source(Record):
@@ -125,9 +149,15 @@ class Entity(Record):
     name: str = ""
     names: tuple[Name, ...] = ()
     aliases: tuple[str, ...] = ()
+    # Names the entity no longer bears (Burma, Upper Volta): found like aliases, shown as "formerly".
+    former_names: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
+    # For a country: the continent it lies in, by geography.
+    continent: str | None = None
     country: str | None = None
     part_of: str | None = None
+    # For a state that no longer exists: the state that succeeded it, where a source says so.
+    successor: str | None = None
     description: str | None = None
     roles: tuple[Role, ...] = ()
 
@@ -149,6 +179,9 @@ class Event(Record):
     # The source gives no date: `date` is the latest it allows (its own date), and every view
     # says "undated; by about <date>" and places the event at the end of that date.
     undated: bool = False
+    # The relation this event changes, and how (established, broken, ...): what `relations` reads.
+    relation: str | None = None
+    change: str | None = None
 
 
 class Accreditation(Frozen):
@@ -185,6 +218,42 @@ class Mission(Record):
     accredited_to: tuple[Accreditation, ...] = ()
     acts_for: tuple[ActingRole, ...] = ()
     notes: tuple[str, ...] = ()
+    # The listings of this mission (records of their own in the fact files), attached when the
+    # base is compiled, so that every view of the mission has its address and contacts.
+    listed: tuple[Listing, ...] = ()
+
+
+class Relation(Record):
+    """The relation between two parties (North Korea and a country or an organisation).
+
+    Its changes are the events that name it; `status` is only the state a source states in the
+    present tense, true as of that source's date.
+    """
+
+    KIND: ClassVar[str] = "relation"
+
+    between: tuple[str, ...] = ()
+    status: str | None = None
+
+
+class Listing(Record):
+    """A mission as a table of missions lists it at the table's date: where it is, how to reach
+    it, the countries it covers, and when the table says it opened."""
+
+    KIND: ClassVar[str] = "listing"
+    CLAIM_FIELDS: ClassVar[tuple[str, ...]] = ("opened",)
+
+    mission: str = ""
+    jurisdictions: tuple[str, ...] = ()
+    address: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    facebook: str | None = None
+    twitter: str | None = None
+    opened: tuple[DateClaim, ...] = ()
 
 
 class Advisory(Record):
@@ -265,6 +334,8 @@ RECORD_TYPES: tuple[type[Record], ...] = (
     Entity,
     Event,
     Mission,
+    Relation,
+    Listing,
     Advisory,
     Aid,
     Policy,
@@ -279,10 +350,15 @@ def mentioned_ids(record: Record) -> frozenset[str]:
     match record:
         case Event():
             ids.update(record.actors, record.places)
+        case Relation():
+            ids.update(record.between)
+        case Listing():
+            ids.update(record.jurisdictions)
         case Mission():
             ids.update(x for x in (record.sending, record.host, record.city) if x)
             ids.update(item.country for item in record.accredited_to)
             ids.update(item.on_behalf_of for item in record.acts_for)
+            ids.update(country for listing in record.listed for country in listing.jurisdictions)
         case Advisory():
             ids.update((record.issuer, record.subject))
         case Aid():
@@ -294,7 +370,7 @@ def mentioned_ids(record: Record) -> frozenset[str]:
         case Statement():
             ids.update(record.subjects)
         case Entity():
-            ids.update(x for x in (record.country, record.part_of) if x)
+            ids.update(x for x in (record.country, record.part_of, record.successor) if x)
             ids.update(role.of for role in record.roles if role.of)
     return frozenset(ids)
 

@@ -7,7 +7,7 @@ from itertools import product
 
 from dprkrel.core import model
 from dprkrel.core.dates import PartialDate
-from dprkrel.core.frozen import Frozen
+from dprkrel.core.frozen import Frozen, replace
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -62,8 +62,9 @@ def source_date(base: FactBase, record: model.Record) -> PartialDate | None:
 
 
 def event_date(event: model.Event) -> PartialDate:
-    """The date an event sorts and filters by: the earliest of its claims."""
-    date = model.earliest(event.date)
+    """The date an event sorts and filters by: the earliest of claims that disagree, the
+    finest of claims that agree."""
+    date = model.shown_date(event.date)
     assert date is not None, "the schema requires every event to have a date"
     return date
 
@@ -146,12 +147,15 @@ def referred_event_ids(record: model.Record) -> tuple[str, ...]:
 
 
 def claims_text(claims: tuple[model.DateClaim, ...]) -> str:
-    """A date as every view shows it: disputed claims side by side and starred."""
+    """A date as every view shows it: disputed claims side by side and starred; claims that
+    agree as the finest of them."""
     if not claims:
         return "—"
+    if not model.disagree(claims):
+        shown = model.shown_date(claims)
+        assert shown is not None
+        return shown.human()
     values = sorted({claim.value for claim in claims}, key=PartialDate.sort_key)
-    if len(values) == 1:
-        return values[0].human()
     return " / ".join(value.human() for value in values) + " *"
 
 
@@ -190,8 +194,8 @@ def mission_status(mission: model.Mission, as_of: PartialDate, known_open: Parti
     answers, the status is unknown: the sources cannot settle it.
     `known_open` is when a present-tense source states the mission exists.
     """
-    openings: list[PartialDate | None] = [claim.value for claim in mission.opened] or [None]
-    closings: list[PartialDate | None] = [claim.value for claim in mission.closed] or [None]
+    openings = _claimed(mission.opened)
+    closings = _claimed(mission.closed)
     outcomes = {
         _status_on_day(day, opened, closed, known_open)
         for opened, closed in product(openings, closings)
@@ -202,9 +206,17 @@ def mission_status(mission: model.Mission, as_of: PartialDate, known_open: Parti
         status = statuses.pop()
         reasons = sorted(reason for _, reason in outcomes if reason)
         return MissionStatus(status, reasons[0] if reasons else None)
-    if len({claim.value for claim in mission.opened}) > 1 or len({claim.value for claim in mission.closed}) > 1:
+    if model.disagree(mission.opened) or model.disagree(mission.closed):
         return MissionStatus("unknown", "the sources disagree on its dates")
     return MissionStatus("unknown", f"its status changed during {as_of.human()}")
+
+
+def _claimed(claims: tuple[model.DateClaim, ...]) -> list[PartialDate | None]:
+    """The dates a status is worked out over: every claim where they disagree, the finest
+    where they agree (a claim that only refines another settles it), None when none."""
+    if model.disagree(claims):
+        return [claim.value for claim in claims]
+    return [model.shown_date(claims)]
 
 
 def known_open_from(base: FactBase, mission: model.Mission) -> PartialDate | None:
@@ -222,6 +234,112 @@ def missions_concerning(base: FactBase, scope: Collection[str] | None) -> list[m
     found = base.of_type(model.Mission) if scope is None else base.mentioning(scope, kind="mission")
     missions = [mission for mission in found if isinstance(mission, model.Mission)]
     return sorted(missions, key=lambda mission: mission.id)
+
+
+# -- relations ------------------------------------------------------------------------------
+
+
+class Standing(Frozen):
+    """Where a relation stood on a date, and what the sources say of its history.
+
+    `status` is one of schema.RELATION_STATUSES, "unknown" (the sources cannot settle it;
+    `reason` says why) or "not_stated" (no source dates a change or states a status).
+    `since` is the date of the change that left it so; `stated_as_of`, the date of the
+    present-tense source that states it, when a statement rather than a change says so.
+    """
+
+    counterpart: str
+    status: str
+    continent: str | None = None  # the counterpart's, for a country
+    since: PartialDate | None = None
+    stated_as_of: PartialDate | None = None
+    reason: str | None = None
+    # Every claim of the first establishment (or recognition) the sources date.
+    established: tuple[model.DateClaim, ...] = ()
+    changes: tuple[str, ...] = ()  # ids of the events that changed it by the as-of date
+
+
+def counterpart(relation: model.Relation) -> str:
+    """The party a relation is listed under: the second of `between` (North Korea is first)."""
+    return relation.between[-1]
+
+
+def relation_changes(base: FactBase, relation: model.Relation) -> list[model.Event]:
+    """The events that change the relation, oldest first."""
+    found = base.mentioning([counterpart(relation)], kind="event")
+    events = [event for event in found if isinstance(event, model.Event) and event.relation == relation.id]
+    return sorted(events, key=lambda event: (event_sort_key(event)[0], event.id))
+
+
+def relation_standing(base: FactBase, relation: model.Relation, as_of: PartialDate) -> Standing:
+    """The relation's status over the as-of period, from its dated changes and from what a
+    present-tense source states; unknown where a change may fall inside the period."""
+    from dprkrel.core.schema import RELATION_CHANGES
+
+    changes = relation_changes(base, relation)
+    firsts = [event for event in changes if event.change in ("established", "recognised")]
+    # Each claim with its citation: shown apart from the event, it must still say its source.
+    established = (
+        tuple(replace(claim, citation=claim.citation or firsts[0].sources[0]) for claim in firsts[0].date)
+        if firsts
+        else ()
+    )
+    before = [event for event in changes if all(claim.value.last_day < as_of.first_day for claim in event.date)]
+    pending = [event for event in changes if event not in before and _may_fall_by(event, as_of)]
+    ids = tuple(event.id for event in before)
+    stated = stated_as_of(base, relation) if relation.status else None
+    other = base.get(counterpart(relation))
+    continent = other.continent if isinstance(other, model.Entity) else None
+    standing = Standing(counterpart(relation), "not_stated", continent, established=established, changes=ids)
+    if pending:
+        when = (
+            "the sources disagree on when it changed" if pending[0].conflicts else f"it changed during {as_of.human()}"
+        )
+        return replace(standing, status="unknown", reason=when, changes=ids + tuple(e.id for e in pending))
+    last = before[-1] if before else None
+    if stated is not None and relation.status and stated.first_day <= as_of.last_day:
+        # A statement newer than the last change says where the relation stood at its date.
+        newer = last is None or event_date(last).last_day <= stated.last_day
+        if newer:
+            return replace(standing, status=relation.status, stated_as_of=stated)
+    if last is not None and last.change is not None:
+        return replace(standing, status=RELATION_CHANGES[last.change], since=event_date(last))
+    if changes:
+        first = event_date(changes[0]).human()
+        return replace(standing, status="unknown", reason=f"the first change the sources date is in {first}")
+    if stated is not None:
+        return replace(standing, status="unknown", reason=f"its status is stated only as of {stated.human()}")
+    return standing
+
+
+def _may_fall_by(event: model.Event, as_of: PartialDate) -> bool:
+    """True when the event may have happened by the end of the as-of period, but not surely before it."""
+    return any(claim.value.first_day <= as_of.last_day for claim in event.date)
+
+
+def relation_missions(base: FactBase, relation: model.Relation) -> list[model.Mission]:
+    """The missions of either party in the other's territory, those of one accredited to the
+    other from a third country, and those acting for one of them in the other's."""
+    parties = set(relation.between)
+    found = []
+    for mission in base.mentioning([counterpart(relation)], kind="mission"):
+        assert isinstance(mission, model.Mission)
+        covered = {item.country for item in mission.accredited_to}
+        covered.update(country for listing in mission.listed for country in listing.jurisdictions)
+        acts_for = {role.on_behalf_of for role in mission.acts_for}
+        if (
+            {mission.sending, mission.host} == parties
+            or (mission.sending in parties and parties - {mission.sending} <= covered)
+            or (mission.host in parties and acts_for & (parties - {mission.host}))
+        ):
+            found.append(mission)
+    return sorted(found, key=lambda mission: mission.id)
+
+
+def relations_of(base: FactBase, scope: Collection[str] | None) -> list[model.Relation]:
+    """The relations naming any entity of the scope (every relation when None), by id."""
+    found = base.of_type(model.Relation) if scope is None else base.mentioning(scope, kind="relation")
+    return sorted((record for record in found if isinstance(record, model.Relation)), key=lambda r: r.id)
 
 
 # -- advisories, sources, profiles -----------------------------------------------------------

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
     from typing import Any
 
-    from dprkrel.core.queries import MissionStatus
+    from dprkrel.core.queries import MissionStatus, Standing
     from dprkrel.core.subjects import Match
 
     Json = dict[str, Any]
@@ -39,6 +39,12 @@ class Item(Frozen):
     score: float | None = None  # how well a search hit matches
     cited_by: int = 0  # for a source: how many records cite it
     involved: int = 0  # for a subject: how many records involve it
+    standing: Standing | None = None  # a relation's status on the result's as-of date
+    # For a mission: the date each of its listings holds as of (its source's), in their order.
+    listings_as_of: tuple[PartialDate | None, ...] = ()
+    # What the item is in the answer of `relations COUNTRY`: "relation", "mission",
+    # "change" (an event changing the relation) or "event" (one of the latest others).
+    part: str = ""
 
 
 class Bar(Frozen):
@@ -113,6 +119,9 @@ class Result(Frozen):
             # One result: the profile of the entity (or record), with every other item as a
             # related record.
             results = [_profile_json(self, record_json(self.items[0], self.names))]
+        elif self.command == "relations" and self.matched and self.items:
+            # One result: the relation, with its missions, changes and latest events inside it.
+            results = [_relation_json(self)]
         else:
             results = [_item_json(self, item) for item in self.items]
         return envelope(
@@ -173,6 +182,8 @@ def _item_json(result: Result, item: Item) -> Json:
             assert item.status is not None
             data["status"] = item.status.status
             data["status_reason"] = item.status.reason
+            for listing, stated in zip(data["listed"], item.listings_as_of, strict=True):
+                listing["stated_as_of"] = date_json(stated)
         case "search":
             data["score"] = item.score
             # A record with a summary of its own keeps it; the others get their description.
@@ -183,6 +194,36 @@ def _item_json(result: Result, item: Item) -> Json:
             data["records"] = item.cited_by
         case "subjects":
             data["records"] = item.involved
+        case "relations" if item.standing is not None:
+            data.update(standing_json(item.standing, result.names))
+        case "relations" if item.status is not None:
+            data["status"] = item.status.status
+            data["status_reason"] = item.status.reason
+            for listing, stated in zip(data["listed"], item.listings_as_of, strict=True):
+                listing["stated_as_of"] = date_json(stated)
+    return data
+
+
+def standing_json(standing: Standing, names: Mapping[str, str]) -> Json:
+    """A relation's status on the as-of date, and its establishment, as JSON."""
+    established = [claim_json(claim, None) for claim in standing.established] if standing.established else []
+    return {
+        "counterpart": standing.counterpart,
+        "counterpart_name": names.get(standing.counterpart, standing.counterpart),
+        "continent": standing.continent,
+        "status": standing.status,
+        "status_since": date_json(standing.since),
+        "status_stated_as_of": date_json(standing.stated_as_of),
+        "status_reason": standing.reason,
+        "established": date_json(model.shown_date(standing.established)),
+        "established_claims": established,
+    }
+
+
+def _relation_json(result: Result) -> Json:
+    data = _item_json(result, result.items[0])
+    for part, key in (("mission", "missions"), ("change", "changes"), ("event", "latest_events")):
+        data[key] = [_item_json(result, item) for item in result.items[1:] if item.part == part]
     return data
 
 
@@ -218,9 +259,12 @@ def citation_json(citation: model.Citation) -> Json:
     return {"source": citation.source, "section": citation.section}
 
 
-def claim_json(claim: model.DateClaim, record: model.Record) -> Json:
-    """One source's claim about a date: the value, its source and section, and its note."""
-    return {"value": claim.value.to_json(), **citation_json(claim.citation or record.sources[0]), "note": claim.note}
+def claim_json(claim: model.DateClaim, record: model.Record | None) -> Json:
+    """One source's claim about a date: the value, its source and section (the record's
+    first, for a claim its own sources make), and its note."""
+    citation = claim.citation or (record.sources[0] if record is not None else None)
+    cited = citation_json(citation) if citation is not None else {"source": None, "section": None}
+    return {"value": claim.value.to_json(), **cited, "note": claim.note}
 
 
 def conflict_json(conflict: model.Conflict, record: model.Record) -> Json:
@@ -244,6 +288,9 @@ REFERENCE_FIELDS = frozenset(
         "donor",
         "recipient",
         "channels",
+        "between",
+        "successor",
+        "jurisdictions",
         "imposer",
         "target",
         "actors",
@@ -261,12 +308,14 @@ def _value_json(value: Any, names: Mapping[str, str]) -> Any:
         return citation_json(value)
     if isinstance(value, tuple):
         if value and isinstance(value[0], model.DateClaim):
-            return date_json(model.earliest(value))
+            return date_json(model.shown_date(value))
         if value and isinstance(value[0], model.Name):
             return {name.lang: name.text for name in value}
         return [_value_json(item, names) for item in value]
     if isinstance(value, Frozen):
-        data = {name: _value_json(getattr(value, name), names) for name, _default in fields_of(type(value))}
+        # Where a nested record (a mission's listing) was written is no part of the fact.
+        fields = (name for name, _default in fields_of(type(value)) if name != "origin")
+        data = {name: _value_json(getattr(value, name), names) for name in fields}
         return _with_names(data, names)
     if isinstance(value, float) and value.is_integer():
         return int(value)

@@ -90,15 +90,73 @@ EVENT_CATEGORIES = (
     "sanctions",
     "human_rights",
     "multilateral",
+    "trade",
+    "military",
+    "treaty",
+    "culture",
+    "nuclear",
 )
 
-MISSION_KINDS = ("embassy", "humanitarian_office", "representative_office", "delegation", "consulate")
+CONTINENTS = ("africa", "americas", "asia", "europe", "oceania")
+
+# How an event changes a relation, and the status each change leaves it in.
+RELATION_CHANGES: dict[str, str] = {
+    "recognised": "recognised",
+    "established": "active",
+    "restored": "active",
+    "suspended": "suspended",
+    "broken": "broken",
+    "ended": "ended",
+    "joined": "member",
+    "left": "former_member",
+}
+RELATION_STATUSES = (
+    "active",
+    "recognised",
+    "suspended",
+    "broken",
+    "ended",
+    "none",
+    "member",
+    "observer",
+    "former_member",
+)
+
+MISSION_KINDS = (
+    "embassy",
+    "humanitarian_office",
+    "representative_office",
+    "delegation",
+    "consulate",
+    "consulate_general",
+    "de_facto_embassy",
+    "apostolic_nunciature",
+    "permanent_mission",
+    "trade_office",
+    "liaison_office",
+)
 
 ACTING_ROLES = ("protecting_power", "consular", "rotating_representation")
 
 AMOUNT_QUALIFIERS = ("exactly", "more_than", "about")
 
-STATEMENT_CATEGORIES = ("diplomatic_relations", "diplomatic_mission", "consular", "private_diplomacy", "identity")
+STATEMENT_CATEGORIES = (
+    "diplomatic_relations",
+    "diplomatic_mission",
+    "consular",
+    "private_diplomacy",
+    "identity",
+    "foreign_policy",
+    "membership",
+    "trade",
+    "military",
+    "aid",
+    "culture",
+    "security",
+    "human_rights",
+    "nuclear",
+    "history",
+)
 
 MUST = Rule(required=True)
 TO_ENTITY = Rule(refs=ENTITY)
@@ -114,21 +172,32 @@ RULES: dict[type[Frozen], dict[str, Rule]] = {
     # A claim names its source and section beside its value: {value, source, section, note}.
     model.DateClaim: {"citation": Rule(inline=True)},
     model.Source: {"sources": NOT_WRITTEN, "inferred": NOT_WRITTEN, "present_tense": NOT_WRITTEN, "stated_as_of": MUST},
-    model.Entity: {"entity_kind": Rule(choices=ENTITY_KINDS), "country": TO_ENTITY, "part_of": TO_ENTITY},
+    model.Entity: {
+        "entity_kind": Rule(choices=ENTITY_KINDS),
+        "continent": Rule(choices=CONTINENTS),
+        "country": TO_ENTITY,
+        "part_of": TO_ENTITY,
+        "successor": TO_ENTITY,
+    },
     model.Role: {"of": TO_ENTITY},
     model.Event: {
         "date": MUST,
         "category": Rule(choices=EVENT_CATEGORIES),
         "actors": TO_ENTITY,
         "places": TO_ENTITY,
+        "relation": Rule(refs=("relation",)),
+        "change": Rule(choices=tuple(RELATION_CHANGES)),
     },
     model.Mission: {
         "sending": TO_ENTITY,
         "host": TO_ENTITY,
         "city": TO_ENTITY,
         "mission_kind": Rule(choices=MISSION_KINDS),
+        "listed": NOT_WRITTEN,
     },
     model.Accreditation: {"country": TO_ENTITY},
+    model.Relation: {"between": Rule(required=True, refs=ENTITY), "status": Rule(choices=RELATION_STATUSES)},
+    model.Listing: {"mission": TO_MISSION, "jurisdictions": TO_ENTITY},
     model.ActingRole: {"on_behalf_of": TO_ENTITY, "role": Rule(choices=ACTING_ROLES)},
     model.Advisory: {
         "issuer": TO_ENTITY,
@@ -231,6 +300,8 @@ SECTIONS: tuple[Section, ...] = (
     _section("entities", model.Entity),
     _section("events", model.Event),
     _section("missions", model.Mission),
+    _section("relations", model.Relation),
+    _section("listings", model.Listing),
     _section("advisories", model.Advisory),
     _section("aid", model.Aid),
     _section("policies", model.Policy),

@@ -56,7 +56,21 @@ def _flattened(result: dict[str, Any]) -> dict[str, str]:
 
 # Fields that hold a date when they hold anything: an empty one still gets both columns, so
 # that every row of a command has the same columns.
-_DATE_COLUMNS = frozenset({"date", "opened", "closed", "since", "until", "stated_as_of", "period_from", "period_to"})
+_DATE_COLUMNS = frozenset(
+    {
+        "date",
+        "opened",
+        "closed",
+        "since",
+        "until",
+        "stated_as_of",
+        "period_from",
+        "period_to",
+        "established",
+        "status_since",
+        "status_stated_as_of",
+    }
+)
 
 
 def cell(value: Any) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dprkrel.core import model
 from dprkrel.core.dates import PartialDate
-from dprkrel.core.frozen import Frozen, fields_of
+from dprkrel.core.frozen import Frozen, fields_of, replace
 from dprkrel.core.results import cite
 from dprkrel.output.views import Answer, Column, TableView
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
 
-    from dprkrel.core.queries import MissionStatus
+    from dprkrel.core.queries import MissionStatus, Standing
     from dprkrel.core.results import Item, Result
 
 
@@ -134,7 +134,33 @@ def _embassy(result: Result, with_sources: bool) -> TableView:
             ]
         )
     headers = ("Mission (from → in)", "Opened", "Closed", "Status", "Consular", "Accredited / acts for")
-    return _table(result, headers, rows, with_sources)
+    table = _table(result, headers, rows, with_sources)
+    return replace(table, notes=table.notes + _listing_notes(result.items))
+
+
+def _listing_notes(items: Sequence[Item]) -> tuple[str, ...]:
+    """Each listed mission's address and contacts, a line under the table each, whole for copying."""
+    notes = []
+    for item in items:
+        mission = item.record
+        if not isinstance(mission, model.Mission):
+            continue
+        for listing, stated in zip(mission.listed, item.listings_as_of, strict=True):
+            notes.append(f"{mission.id}: {_listing_text(listing, stated)}")
+    return tuple(notes)
+
+
+def _listing_text(listing: model.Listing, stated: PartialDate | None) -> str:
+    """A listing as one line: its address (or that it gives none), coordinates and contacts."""
+    when = f"listed as of {stated.human()}" if stated else "listed"
+    parts = [f"{when} ({sources_cell(listing)})", f"address: {listing.address or 'not given'}"]
+    if listing.latitude is not None and listing.longitude is not None:
+        parts.append(f"coordinates: {listing.latitude}, {listing.longitude}")
+    for label in ("phone", "email", "website", "facebook", "twitter"):
+        value = getattr(listing, label)
+        if value:
+            parts.append(f"{label}: {value}")
+    return "; ".join(parts)
 
 
 def _status_cell(status: MissionStatus, stated: PartialDate | None, as_of: PartialDate) -> str:
@@ -314,9 +340,77 @@ def _sources(result: Result, with_sections: bool) -> TableView:
     return TableView("Sources", tuple(Column(h) for h in headers), tuple(map(tuple, rows)), tuple(notes))
 
 
+_STATUS_WORDS = {"active": "relations", "not_stated": "not stated", "former_member": "former member"}
+
+
+def _standing_text(standing: Standing) -> str:
+    """A relation's status as a table says it: 'broken since 2014', 'relations (as of 20 Jul 2019)'."""
+    text = _STATUS_WORDS.get(standing.status, standing.status)
+    if standing.since:
+        text += f" since {standing.since.human()}"
+    if standing.stated_as_of:
+        text += f" (as of {standing.stated_as_of.human()})"
+    return text
+
+
+def _relations(result: Result, with_sources: bool) -> TableView:
+    if result.matched and result.items:
+        return _relation(result, with_sources)
+    rows = []
+    for item in result.items:
+        standing = item.standing
+        assert standing is not None
+        rows.append(
+            [
+                result.name(standing.counterpart),
+                standing.continent or "—",
+                _claims_cell(standing.established),
+                _standing_text(standing),
+            ]
+        )
+    return _table(result, ("Country or organisation", "Continent", "Established", "Status"), rows, with_sources)
+
+
+def _relation(result: Result, with_sources: bool) -> TableView:
+    """One relation: its status and history, the missions each way, the latest events."""
+    first = result.items[0]
+    relation = first.record
+    assert isinstance(relation, model.Relation) and first.standing is not None
+    names = " \N{EN DASH} ".join(result.name(party) for party in relation.between)
+    rows = [
+        ["Relation", names],
+        ["Status", _standing_text(first.standing)],
+        ["Established", _claims_cell(first.standing.established)],
+    ]
+    if relation.note:
+        rows.append(["Note", relation.note])
+    if with_sources:
+        rows.append(["Sources", sources_cell(relation)])
+    labels = {"change": "Change", "event": "Event"}
+    for item in result.items[1:]:
+        record = item.record
+        if isinstance(record, model.Mission) and item.status is not None:
+            assert result.as_of is not None
+            status = _status_cell(item.status, item.stated_as_of, result.as_of)
+            text = f"{record.name} ({result.name(record.sending)} → {result.name(record.host)}): {status}"
+            roles = _roles_cell(result, record)
+            rows.append(["Mission", text + ("" if roles == "—" else f"\n{roles}")])
+        elif isinstance(record, model.Event):
+            change = f" [{record.change}]" if record.change else ""
+            text = (
+                f"{_date_cell(record).replace(chr(10), ' ')}{change}: {record.summary}{_inferred(record)}{_as_of(item)}"
+            )
+            rows.append([labels[item.part], text])
+        if with_sources:
+            rows[-1][1] += f"\n({sources_cell(record)})"
+    table = _fields_table(result, "Value", rows)
+    return replace(table, notes=table.notes + _listing_notes(result.items))
+
+
 _LAYOUTS: dict[str, Any] = {
     "timeline": _timeline,
     "embassy": _embassy,
+    "relations": _relations,
     "advisory": _advisory,
     "search": _search,
     "show": _show,
