@@ -111,7 +111,7 @@ def test_an_existing_destination_is_replaced_only_with_force(tmp_path: Path) -> 
     assert "give --force" in refused.stderr
     assert database.read_text(encoding="utf-8") == "mine"
     assert run("export", database, "--force").exit_code == 0
-    assert sqlite3.connect(database).execute("SELECT count(*) FROM sources").fetchone() == (2,)
+    assert sqlite3.connect(database).execute("SELECT count(*) FROM sources").fetchone() == (4,)
     mine = tmp_path / "folder"
     mine.mkdir()
     (mine / "keep.txt").write_text("x", encoding="utf-8")

@@ -24,7 +24,18 @@ def event(**changes: object) -> model.Event:
 def test_fields_come_in_order_base_class_first_with_their_defaults() -> None:
     names = [name for name, _ in fields_of(model.Event)]
     assert names[:6] == ["id", "sources", "inferred", "present_tense", "note", "origin"]
-    assert names[6:] == ["date", "category", "summary", "actors", "places", "details", "opens_period", "undated"]
+    assert names[6:] == [
+        "date",
+        "category",
+        "summary",
+        "actors",
+        "places",
+        "details",
+        "opens_period",
+        "undated",
+        "relation",
+        "change",
+    ]
     defaults = dict(fields_of(model.Event))
     assert defaults["id"] is REQUIRED
     assert defaults["actors"] == ()

@@ -483,7 +483,7 @@ def test_sources_results(raw_facts: dict[str, Any]) -> None:
         assert result["title"] == source["title"]
         assert result["publisher"] == source["publisher"]
         assert result["url"] == source["url"]
-        assert result["stated_as_of"] == {"date": source["stated_as_of"], "precision": "year"}
+        assert result["stated_as_of"] == PartialDate.parse(source["stated_as_of"]).to_json()
         assert isinstance(result["records"], int)
         assert result["records"] > 0
         assert result["records"] == expected[result["id"]]

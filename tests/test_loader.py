@@ -393,6 +393,8 @@ def test_base_fixture_loads_every_kind(base: FactBase) -> None:
         "entity": 4,
         "event": 2,
         "mission": 1,
+        "relation": 1,
+        "listing": 1,
         "advisory": 1,
         "aid": 1,
         "policy": 1,
@@ -470,13 +472,31 @@ def test_date_claims_that_differ_are_a_conflict(base: FactBase) -> None:
     )
     assert event.date == claims
     assert event.conflicts == (model.Conflict("date", claims),)
-    assert model.earliest(event.date) == PartialDate(2013, 10)
+    assert model.shown_date(event.date) == PartialDate(2013, 10)
+
+
+def test_a_claim_that_only_refines_another_is_no_conflict(base: FactBase) -> None:
+    # The listing's day, 2 October 2013, lies within the month both other claims give.
+    mission = base.by_id["ms-embassy"]
+    assert isinstance(mission, model.Mission)
+    assert [claim.value for claim in mission.opened] == [
+        PartialDate(2013, 10),
+        PartialDate(2013, 10),
+        PartialDate(2013, 10, 2),
+    ]
+    assert mission.conflicts == ()
+    assert model.shown_date(mission.opened) == PartialDate(2013, 10, 2)
+    refining = (model.DateClaim(PartialDate(2019, 2)), model.DateClaim(PartialDate(2019, 2, 22)))
+    assert not model.disagree(refining)
+    assert model.disagree((model.DateClaim(PartialDate(2013, 10)), model.DateClaim(PartialDate(2014, 1))))
+    # Two days of one month both refine the month, but not each other: a conflict.
+    assert model.disagree((*refining, model.DateClaim(PartialDate(2019, 2, 23))))
 
 
 def test_date_claims_that_agree_are_no_conflict(base: FactBase) -> None:
     mission = base.by_id["ms-embassy"]
     assert isinstance(mission, model.Mission)
-    assert [claim.value for claim in mission.opened] == [PartialDate(2013, 10), PartialDate(2013, 10)]
+    assert [claim.value for claim in mission.opened][:2] == [PartialDate(2013, 10), PartialDate(2013, 10)]
     assert mission.conflicts == ()
 
 

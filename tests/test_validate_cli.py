@@ -60,8 +60,8 @@ def test_validate_prints_the_counts_of_each_kind() -> None:
     result = run("--no-builtin", "validate", DATA / "base.yaml")
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "valid: 2 sources, 4 entities, 2 events, 1 mission, 1 advisory, 1 aid, 1 policy, 1 sanction,"
-        " 1 statement in 1 file\n"
+        "valid: 2 sources, 4 entities, 2 events, 1 mission, 1 relation, 1 listing, 1 advisory, 1 aid, 1 policy,"
+        " 1 sanction, 1 statement in 1 file\n"
     )
 
 

@@ -1,10 +1,11 @@
 """The whole fact base as normalised tables, for analysis elsewhere (docs/export.md).
 
-One table per kind of record (`sources`, `entities`, `events`, `missions`, `advisories`,
-`aid`, `policies`, `sanctions`, `statements`), with a column per field that holds one value;
-a date is two columns, the ISO date and its precision, and a disputed date holds its earliest
-claim. What a field holds several of goes to a table of its own, a row per value, keyed by
-the record's id and the value's position: the entities an event names (`events_actors`), the
+One table per kind of record (`sources`, `entities`, `events`, `missions`, `relations`,
+`listings`, `advisories`, `aid`, `policies`, `sanctions`, `statements`), with a column per
+field that holds one value; a date is two columns, the ISO date and its precision, and a
+disputed date holds its earliest claim (claims that only refine each other, their finest).
+What a field holds several of goes to a table of its own, a row per value, keyed by the
+record's id and the value's position: the entities an event names (`events_actors`), the
 roles of a person (`entities_roles`), the accreditations of a mission, every claim of every
 dated field (`claims`) and every citation (`citations`). Ids that name another record are
 foreign keys to its table.
@@ -15,6 +16,7 @@ from __future__ import annotations
 from dprkrel.core import model
 from dprkrel.core.dates import PartialDate
 from dprkrel.core.frozen import Frozen, annotations_of, fields_of
+from dprkrel.core.schema import SECTIONS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,24 +25,14 @@ if TYPE_CHECKING:
     from dprkrel.core.store import FactBase
 
 # Bump when a table, a column or a view changes its meaning: readers can check it.
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
 
-# The table of each kind of record.
-TABLE_OF_KIND = {
-    "source": "sources",
-    "entity": "entities",
-    "event": "events",
-    "mission": "missions",
-    "advisory": "advisories",
-    "aid": "aid",
-    "policy": "policies",
-    "sanction": "sanctions",
-    "statement": "statements",
-}
+# Each kind's table is named as its section of a fact file.
+TABLE_OF_KIND = {section.record_type.KIND: section.name for section in SECTIONS}
 
-# Fields every view shows its own way: citations and claims have tables of their own, and
-# where a record was read from is not a fact.
-_OWN_TABLES = frozenset({"sources", "origin"})
+# Fields every view shows its own way: citations and claims have tables of their own, where
+# a record was read from is not a fact, and a mission's listings are rows of `listings`.
+_OWN_TABLES = frozenset({"sources", "origin", "listed"})
 
 
 class Column(Frozen):
