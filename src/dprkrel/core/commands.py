@@ -215,11 +215,14 @@ def _by(event: model.Event, as_of: PartialDate) -> bool:
 
 
 def _established_key(standing: Standing) -> tuple[int, object, str]:
-    """Relations by their first establishment, the undated last, then by counterpart id."""
+    """Relations by their first establishment; those the sources date only as undated, then
+    those with no establishment, last; ties by counterpart id."""
     from dprkrel.core import model
 
     date = model.shown_date(standing.established)
-    return (0, date.sort_key(), standing.counterpart) if date else (1, (), standing.counterpart)
+    if date is None:
+        return (2, (), standing.counterpart)
+    return (1 if standing.established_undated else 0, date.sort_key(), standing.counterpart)
 
 
 def _choices(option: str, given: Collection[str], known: Sequence[str]) -> list[str]:

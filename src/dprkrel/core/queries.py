@@ -254,8 +254,10 @@ class Standing(Frozen):
     since: PartialDate | None = None
     stated_as_of: PartialDate | None = None
     reason: str | None = None
-    # Every claim of the first establishment (or recognition) the sources date.
+    # Every claim of the first establishment (or recognition) the sources date; undated when
+    # its source gives no date (the claims then hold the latest date the source allows).
     established: tuple[model.DateClaim, ...] = ()
+    established_undated: bool = False
     changes: tuple[str, ...] = ()  # ids of the events that changed it by the as-of date
 
 
@@ -290,7 +292,15 @@ def relation_standing(base: FactBase, relation: model.Relation, as_of: PartialDa
     stated = stated_as_of(base, relation) if relation.status else None
     other = base.get(counterpart(relation))
     continent = other.continent if isinstance(other, model.Entity) else None
-    standing = Standing(counterpart(relation), "not_stated", continent, established=established, changes=ids)
+    undated = bool(firsts) and firsts[0].undated
+    standing = Standing(
+        counterpart(relation),
+        "not_stated",
+        continent,
+        established=established,
+        established_undated=undated,
+        changes=ids,
+    )
     if pending:
         when = (
             "the sources disagree on when it changed" if pending[0].conflicts else f"it changed during {as_of.human()}"

@@ -217,6 +217,7 @@ def standing_json(standing: Standing, names: Mapping[str, str]) -> Json:
         "status_reason": standing.reason,
         "established": date_json(model.shown_date(standing.established)),
         "established_claims": established,
+        "established_undated": standing.established_undated,
     }
 
 

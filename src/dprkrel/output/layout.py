@@ -353,6 +353,13 @@ def _standing_text(standing: Standing) -> str:
     return text
 
 
+def _established_cell(standing: Standing) -> str:
+    """When a relation was established, as the timeline dates events: undated ones marked."""
+    if standing.established_undated:
+        return f"undated; by about {_claims_cell(standing.established)}"
+    return _claims_cell(standing.established)
+
+
 def _relations(result: Result, with_sources: bool) -> TableView:
     if result.matched and result.items:
         return _relation(result, with_sources)
@@ -364,7 +371,7 @@ def _relations(result: Result, with_sources: bool) -> TableView:
             [
                 result.name(standing.counterpart),
                 standing.continent or "—",
-                _claims_cell(standing.established),
+                _established_cell(standing),
                 _standing_text(standing),
             ]
         )
@@ -380,7 +387,7 @@ def _relation(result: Result, with_sources: bool) -> TableView:
     rows = [
         ["Relation", names],
         ["Status", _standing_text(first.standing)],
-        ["Established", _claims_cell(first.standing.established)],
+        ["Established", _established_cell(first.standing)],
     ]
     if relation.note:
         rows.append(["Note", relation.note])
