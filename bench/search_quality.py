@@ -22,11 +22,11 @@ def ranks(path: Path = QUESTIONS) -> list[tuple[str, list[str], int | None, list
     """(question, answers, rank of the first answer from 1 or None, ids returned) per question."""
     import yaml
 
-    from dprkrel.core.paths import builtin_fact_path
+    from dprkrel.core.paths import builtin_fact_paths
     from dprkrel.core.reading import load
     from dprkrel.core.search import search
 
-    base = load([builtin_fact_path()])
+    base = load(builtin_fact_paths())
     rows = []
     for item in yaml.safe_load(path.read_text(encoding="utf-8")):
         found = [hit.record.id for hit in search(base, str(item["q"]), limit=10)]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dprkrel.core import model
-from dprkrel.core.paths import builtin_fact_path
+from dprkrel.core.paths import builtin_fact_path, builtin_fact_paths
 from dprkrel.core.reading import load
 from dprkrel.core.store import FactBase
 
@@ -45,9 +45,9 @@ def builtin_path() -> Path:
 
 
 @pytest.fixture(scope="session")
-def shipped_base(builtin_path: Path) -> FactBase:
+def shipped_base() -> FactBase:
     """The shipped fact base, loaded once for the whole run (records are immutable)."""
-    return load([builtin_path])
+    return load(builtin_fact_paths())
 
 
 @pytest.fixture(scope="session")

@@ -89,11 +89,11 @@ def test_bad_fact_files_raise_data_errors(tmp_path: object) -> None:
 
 
 def test_validate_counts_the_records(base: dprkrel.FactBase) -> None:
-    from dprkrel.core.paths import builtin_fact_path
+    from dprkrel.core.paths import builtin_fact_paths
 
-    found = dprkrel.validate([builtin_fact_path()])
+    found = dprkrel.validate(builtin_fact_paths())
     assert found.counts == base.counts()
-    assert found.files == (builtin_fact_path(),)
+    assert found.files == builtin_fact_paths()
 
 
 def test_the_api_prints_nothing(base: dprkrel.FactBase, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from dprkrel.core import model
 from dprkrel.core.normalise import fold
@@ -23,6 +22,8 @@ GROUP_HEADINGS = {"Africa", "Americas", "Asia", "Europe", "Oceania"}
 
 @pytest.fixture(scope="module")
 def coverage(data_dir: Path) -> dict[str, Any]:
+    import yaml
+
     loaded: dict[str, Any] = yaml.safe_load((data_dir / "coverage.yaml").read_text(encoding="utf-8"))
     return loaded
 
@@ -54,7 +55,8 @@ def test_every_section_of_the_overview_is_cited(shipped_base: FactBase, shipped_
 
 
 def names_of(entity: model.Entity) -> set[str]:
-    return {fold(text) for text in (entity.name, *entity.aliases, *entity.former_names, *(n.text for n in entity.names))}
+    texts = (entity.name, *entity.aliases, *entity.former_names, *(name.text for name in entity.names))
+    return {fold(text) for text in texts}
 
 
 def test_every_row_of_the_missions_table_is_a_listing_of_its_mission(

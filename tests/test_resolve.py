@@ -12,7 +12,7 @@ from dprkrel.core import model
 from dprkrel.core.compiler import in_memory
 from dprkrel.core.errors import EXIT_NOT_FOUND, DprkrelError
 from dprkrel.core.normalise import normalise
-from dprkrel.core.paths import builtin_fact_path
+from dprkrel.core.paths import builtin_fact_paths
 from dprkrel.core.reading import load
 from dprkrel.core.search import search, words_of
 from dprkrel.core.store import FactBase
@@ -30,7 +30,7 @@ from dprkrel.core.subjects import (
 
 @pytest.fixture(scope="module")
 def base() -> FactBase:
-    return load([builtin_fact_path()])
+    return load(builtin_fact_paths())
 
 
 def tiny(*entities: tuple[str, str, tuple[str, ...]]) -> FactBase:
@@ -451,7 +451,7 @@ def test_same_query_same_answer(base: FactBase, query: str) -> None:
     first = resolve(base, query)
     assert resolve(base, query) == first
     # A freshly loaded base (and so a fresh index) answers alike.
-    assert resolve(load([builtin_fact_path()]), query) == first
+    assert resolve(load(builtin_fact_paths()), query) == first
 
 
 def test_ties_go_to_the_smaller_id_whatever_the_file_order() -> None:

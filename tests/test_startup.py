@@ -37,14 +37,14 @@ already = {name for name in forbidden if name in sys.modules}
 
 from dprkrel.cli import process, quick, run, spec
 from dprkrel.core import commands, errors
-from dprkrel.core.paths import builtin_fact_path
+from dprkrel.core.paths import builtin_fact_paths
 from dprkrel.core.reading import load
 from dprkrel.output import render
 from dprkrel.output.layout import answer
 from dprkrel.core.subjects import complete
 from dprkrel.output.views import OutputFormat
 
-base = load([builtin_fact_path()])
+base = load(builtin_fact_paths())
 result = commands.timeline(base, "spain")
 out = io.StringIO()
 render(answer(result), OutputFormat.JSON, out)

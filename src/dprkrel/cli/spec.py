@@ -334,9 +334,9 @@ class Settings(Frozen):
 
     def fact_paths(self, extra: tuple[str, ...] = ()) -> list[str]:
         """The fact files to load: the shipped base, then DPRKREL_DATA, then --data, then extra."""
-        from dprkrel.core.paths import builtin_fact_path
+        from dprkrel.core.paths import builtin_fact_paths
 
-        paths = [builtin_fact_path()] if self.builtin else []
+        paths = list(builtin_fact_paths()) if self.builtin else []
         paths += [part for part in os.environ.get(DATA_ENV, "").split(os.pathsep) if part]
         paths += self.data
         paths += extra

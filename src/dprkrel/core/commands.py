@@ -43,10 +43,10 @@ class SubjectNotFound(DprkrelError):
 def open_base(*paths: str | os.PathLike[str], builtin: bool = True) -> FactBase:
     """The fact base: the shipped one (unless `builtin` is False) merged with the fact files
     given. Raises DataError listing every problem of the files."""
-    from dprkrel.core.paths import builtin_fact_path
+    from dprkrel.core.paths import builtin_fact_paths
     from dprkrel.core.reading import load
 
-    files = [builtin_fact_path()] if builtin else []
+    files = list(builtin_fact_paths()) if builtin else []
     files += [os.fspath(path) for path in paths]
     if not files:
         raise UsageError("no fact files: the shipped base was left out and no file was given")

@@ -258,6 +258,7 @@ class Standing(Frozen):
     # its source gives no date (the claims then hold the latest date the source allows).
     established: tuple[model.DateClaim, ...] = ()
     established_undated: bool = False
+    established_inferred: bool = False  # the sources imply the establishment without stating it
     changes: tuple[str, ...] = ()  # ids of the events that changed it by the as-of date
 
 

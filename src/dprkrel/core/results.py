@@ -218,6 +218,7 @@ def standing_json(standing: Standing, names: Mapping[str, str]) -> Json:
         "established": date_json(model.shown_date(standing.established)),
         "established_claims": established,
         "established_undated": standing.established_undated,
+        "established_inferred": standing.established_inferred,
     }
 
 

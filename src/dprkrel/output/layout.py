@@ -354,10 +354,11 @@ def _standing_text(standing: Standing) -> str:
 
 
 def _established_cell(standing: Standing) -> str:
-    """When a relation was established, as the timeline dates events: undated ones marked."""
+    """When a relation was established, as the timeline dates events: undated and inferred marked."""
+    text = _claims_cell(standing.established)
     if standing.established_undated:
-        return f"undated; by about {_claims_cell(standing.established)}"
-    return _claims_cell(standing.established)
+        text = f"undated; by about {text}"
+    return text + (" (inferred)" if standing.established_inferred else "")
 
 
 def _relations(result: Result, with_sources: bool) -> TableView:
