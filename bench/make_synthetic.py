@@ -368,7 +368,9 @@ class _Writer:
         source = source_id(index % self.n_sources)
         name = self.namer.country()
         es = _es_name(name)
-        ko = self.namer.hangul(rng.randint(2, 4))
+        # "-랜드" (land): no real country's Korean name is made of these syllables and it, so
+        # no synthetic name clashes with a shipped one.
+        ko = self.namer.hangul(rng.randint(1, 3)) + "랜드"
         city, city_ko = self.namer.city()
         people = [f"{cid}-p{k + 1}" for k in range(2 + (rng.random() < 0.5))]
         missions = (f"{cid}-m1", f"{cid}-m2") if rng.random() < 0.5 else (f"{cid}-m1",)
@@ -650,6 +652,11 @@ def _summary(category: str, c: _Country, person: str, rng: random.Random) -> str
         "sanctions": f"{c.name} widens its sanctions on North Korea to cover {topic}.",
         "human_rights": f"{c.name} raises human rights in North Korea at the United Nations.",
         "multilateral": f"{c.name} and North Korea meet at a regional forum on {topic}.",
+        "trade": f"{c.name} and North Korea sign a trade deal covering {topic}.",
+        "military": f"{c.name} ends a military training programme with North Korea on {topic}.",
+        "treaty": f"{c.name} and North Korea sign an agreement on {topic}.",
+        "culture": f"A troupe from {c.name} performs in Pyongyang during talks on {topic}.",
+        "nuclear": f"{c.name} condemns a North Korean nuclear test; {person} speaks of {topic}.",
     }
     return templates[category]
 

@@ -92,7 +92,9 @@ def test_the_synthetic_base_validates_with_the_shipped_one(tmp_path: Path) -> No
     assert shipped.returncode == 0, shipped.stderr
     # validate counts the shipped base and the synthetic one together.
     together, alone = _by_section(_counts(merged.stdout.strip())), _by_section(_counts(shipped.stdout.strip()))
-    assert {kind: together[kind] - alone.get(kind, 0) for kind in together} == counts.records()
+    added = {kind: together[kind] - alone.get(kind, 0) for kind in together}
+    # Kinds the synthetic base writes none of (relations, listings) add nothing.
+    assert {kind: n for kind, n in added.items() if n} == {kind: n for kind, n in counts.records().items() if n}
 
 
 def test_the_records_are_in_the_documented_proportions(small: tuple[Path, Any]) -> None:
