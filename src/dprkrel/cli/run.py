@@ -56,7 +56,7 @@ def execute(request: Request) -> int:
         say(visible(str(error)))
         return error.exit_code
     for item in result.warnings:
-        if item["type"] == "ambiguous":
+        if item["type"] in _SAID_FIRST:
             say(visible(str(item["message"])))
     try:
         return _emit(result, request)
@@ -183,6 +183,9 @@ def _answer(request: Request) -> Result:
     return result
 
 
+# Warnings about what the subject was taken to mean: said on stderr before the answer.
+_SAID_FIRST = frozenset({"ambiguous", "resemblance"})
+
 # Request fields that say how to show the answer, not what to answer.
 _OUTPUT_FIELDS = frozenset({"format", "sources", "details"})
 # Where a command's core function has a name of its own.
@@ -293,7 +296,7 @@ def _emit(result: Result, request: Request) -> int:
         # envelope to hold them as JSON has: they are said on stderr, once the data is out.
         sys.stdout.flush()
         for item in result.warnings:
-            if item["type"] != "ambiguous":
+            if item["type"] not in _SAID_FIRST:
                 say(visible(str(item["message"])))
     if not result.found:
         say(visible(result.nothing))

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 
     DateLike = PartialDate | str | None
 
+# A subject matched with a lower score than this was matched by a spelling like another
+# name's, not by a name, a word of one or its words in another order (those score 90 or
+# more; see dprkrel.core.subjects): the answer says so.
+RESEMBLANCE_SCORE = 90.0
+
 # How many results `search` may be asked for.
 MIN_LIMIT, MAX_LIMIT = 1, 1000
 
@@ -421,6 +426,14 @@ def _subject(
         others = ", ".join(f"{match.name} ({match.id})" for match in resolution.alternatives)
         message = f"'{query}' matched {best.name} ({best.id}); it could also mean: {others}"
         warnings.append(warning("ambiguous", message, best.id))
+    elif best.score < RESEMBLANCE_SCORE:
+        # A typo, or another name that happens to look alike ("zambia" and "Gambia"): say
+        # which name was taken, so that an answer about another place is not taken for it.
+        message = (
+            f"'{query}' is no name the fact base knows; it matched {best.name} ({best.id}) "
+            f"by its likeness to '{resolution.matched_text}'"
+        )
+        warnings.append(warning("resemblance", message, best.id))
     return (best,), queries.subject_scope(base, best.id), warnings
 
 

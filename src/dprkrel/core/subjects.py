@@ -218,6 +218,7 @@ class SubjectIndex:
             texts = [
                 *((text, True, True) for text in (entity.name, *(name.text for name in entity.names))),
                 *((text, True, True) for text in entity.aliases),
+                *((text, True, True) for text in entity.former_names),
                 *((code, False, True) for code in entity.codes),
                 (entity.id, False, False),
             ]

@@ -222,9 +222,13 @@ def _show(result: Result, with_sources: bool) -> TableView:
     ]
     if entity.aliases:
         rows.append(["Aliases", ", ".join(entity.aliases)])
+    if entity.former_names:
+        rows.append(["Formerly", ", ".join(entity.former_names)])
     if entity.codes:
         rows.append(["Codes", ", ".join(entity.codes)])
-    for label, ref in (("Country", entity.country), ("Part of", entity.part_of)):
+    if entity.continent:
+        rows.append(["Continent", entity.continent])
+    for label, ref in (("Country", entity.country), ("Part of", entity.part_of), ("Succeeded by", entity.successor)):
         if ref:
             rows.append([label, result.name(ref)])
     if entity.description:
