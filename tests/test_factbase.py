@@ -45,8 +45,12 @@ def test_the_shipped_base_validates(builtin_path: Path) -> None:
     except DataError as error:
         pytest.fail("the shipped fact base has problems:\n" + "\n".join(str(problem) for problem in error.problems))
     counts = base.counts()
-    assert counts["source"] == 2
-    assert all(counts[kind] > 0 for kind in ("entity", "event", "mission", "aid", "policy", "sanction", "statement"))
+    # The two founding documents and the two newer sources; the 2022 table's listings are in
+    # data/missions-2022.yaml, which refers to this file.
+    assert counts["source"] == 4
+    kinds = ("entity", "event", "mission", "relation", "aid", "policy", "sanction", "statement")
+    assert all(counts[kind] > 0 for kind in kinds)
+    assert counts["listing"] == 0
 
 
 # -- citations ----------------------------------------------------------------------
@@ -104,7 +108,13 @@ def test_every_country_has_alpha3_and_alpha2_codes(shipped_base: FactBase) -> No
     for country in countries:
         alpha3 = [code for code in country.codes if re.fullmatch(r"[A-Z]{3}", code)]
         alpha2 = [code for code in country.codes if re.fullmatch(r"[A-Z]{2}", code)]
+        if not country.codes:
+            # A state ISO 3166 never coded (South Vietnam, the Joseon kingdom, Kosovo) says so.
+            assert country.note and "ISO 3166" in country.note, f"{country.id} has no codes and no note why"
+            continue
         assert len(alpha3) == 1 and len(alpha2) == 1, f"{country.id}: {country.codes}"
+    codes = [code for country in countries for code in country.codes]
+    assert len(codes) == len(set(codes)), "two countries share a code"
 
 
 @pytest.mark.parametrize(
@@ -148,9 +158,9 @@ def events(base: FactBase, *, actors: set[str], category: str | None = None, tex
     ]
 
 
-def one_date(event: model.Event) -> PartialDate:
-    assert len(event.date) == 1, f"{event.id} has several date claims"
-    return event.date[0].value
+def claimed(event: model.Event) -> set[str]:
+    """Every date the sources claim for the event, as ISO text."""
+    return {claim.value.iso() for claim in event.date}
 
 
 def only(items: list[T], what: str) -> T:
@@ -159,28 +169,41 @@ def only(items: list[T], what: str) -> T:
 
 
 @pytest.mark.parametrize(
-    ("actors", "category", "text", "date", "precision"),
+    ("actors", "category", "text", "dates", "shown", "disputed"),
     [
-        ({"esp", "prk"}, "diplomatic_relations", "formally kept diplomatic relations", "2001-02-07", "day"),
-        ({"es-council-of-ministers", "esp", "prk"}, "diplomatic_relations", "", "2000-12-15", "day"),
-        ({"eu", "prk"}, "diplomatic_relations", "", "2001-05", "month"),
-        ({"esp", "prk"}, "expulsion", "ambassador", "2017-09-19", "day"),
-        ({"free-joseon"}, "incident", "embassy in madrid", "2019-02", "month"),
-        ({"prk"}, "security", "third nuclear test", "2013-02", "month"),
-        ({"esp", "prk"}, "visit", "paer nam sun", "2001-12-11", "day"),
-        ({"kung-sok-ung"}, "visit", "", "2013-10-25", "day"),
-        ({"eu", "prk"}, "aid", "€10m", "2011", "year"),
-        ({"prk", "esp"}, "diplomatic_mission", "closes its embassy", "2023", "year"),
-        ({"six-party-talks"}, "multilateral", "", "2003", "year"),
+        (
+            {"esp", "prk"},
+            "diplomatic_relations",
+            "formally kept diplomatic relations",
+            {"2001-02-07"},
+            "2001-02-07",
+            False,
+        ),
+        ({"es-council-of-ministers", "esp", "prk"}, "diplomatic_relations", "", {"2000-12-15"}, "2000-12-15", False),
+        ({"eu", "prk"}, "diplomatic_relations", "", {"2001-05"}, "2001-05", False),
+        # The Spain article's day of the announcement against the overview's day of the declaration.
+        ({"esp", "prk"}, "expulsion", "ambassador", {"2017-09-18", "2017-09-19"}, "2017-09-18", True),
+        # The overview's day refines the Spain article's month: the day is shown, no conflict.
+        ({"free-joseon"}, "incident", "embassy in madrid", {"2019-02", "2019-02-22"}, "2019-02-22", False),
+        ({"prk"}, "security", "third nuclear test", {"2013-02", "2013"}, "2013-02", False),
+        ({"esp", "prk"}, "visit", "paer nam sun", {"2001-12-11"}, "2001-12-11", False),
+        ({"kung-sok-ung"}, "visit", "", {"2013-10-25"}, "2013-10-25", False),
+        ({"eu", "prk"}, "aid", "€10m", {"2011"}, "2011", False),
+        ({"prk", "esp"}, "diplomatic_mission", "closes its embassy", {"2023"}, "2023", False),
+        ({"six-party-talks"}, "multilateral", "are established", {"2003"}, "2003", False),
+        ({"dza", "prk"}, "diplomatic_relations", "establishes", {"1958-09-25", "1958"}, "1958-09-25", False),
+        ({"bwa", "prk"}, "diplomatic_relations", "breaks off", {"2014"}, "2014", False),
+        # The overview disagrees with itself: its History against its United Kingdom section.
+        ({"gbr", "prk"}, "diplomatic_relations", "establish", {"2000-12-12", "2000-12-13"}, "2000-12-12", True),
     ],
 )
-def test_key_events_have_their_date_and_precision(
-    shipped_base: FactBase, actors: set[str], category: str, text: str, date: str, precision: str
+def test_key_events_have_their_dates(
+    shipped_base: FactBase, actors: set[str], category: str, text: str, dates: set[str], shown: str, disputed: bool
 ) -> None:
     event = only(events(shipped_base, actors=actors, category=category, text=text), f"{category} event {text!r}")
-    value = one_date(event)
-    assert value == PartialDate.parse(date)
-    assert value.precision == precision
+    assert claimed(event) == dates
+    assert model.shown_date(event.date) == PartialDate.parse(shown)
+    assert bool(event.conflicts) == disputed
 
 
 def madrid_embassy(base: FactBase) -> model.Mission:
@@ -201,6 +224,7 @@ def test_the_madrid_embassy_opening_is_disputed_and_closing_is_2023(shipped_base
     assert opened == {
         "2013-10": model.Citation("wikipedia-prk-esp", "Diplomatic relations"),
         "2014": model.Citation("wikipedia-prk-esp", "lead"),
+        "2014-01": model.Citation("wikipedia-prk-foreign-relations-2019", "Spain"),
     }
     assert [conflict.field for conflict in mission.conflicts] == ["opened"]
     assert [claim.value for claim in mission.closed] == [PartialDate(2023)]
@@ -209,7 +233,7 @@ def test_the_madrid_embassy_opening_is_disputed_and_closing_is_2023(shipped_base
 
 def test_the_embassy_opening_event_carries_the_same_dispute(shipped_base: FactBase) -> None:
     event = only(events(shipped_base, actors={"prk", "esp"}, category="diplomatic_mission", text="opens"), "opening")
-    assert {claim.value.iso() for claim in event.date} == {"2013-10", "2014"}
+    assert claimed(event) == {"2013-10", "2014", "2014-01"}
     assert [conflict.field for conflict in event.conflicts] == ["date"]
 
 
@@ -238,7 +262,10 @@ def test_eu_aid_over_366m_since_1995_and_10m_in_2011(shipped_base: FactBase) -> 
 def test_spain_is_served_by_sweden_and_seoul(shipped_base: FactBase) -> None:
     missions = {mission.id: mission for mission in shipped_base.of_type(model.Mission)}
     sweden = only([m for m in missions.values() if (m.sending, m.host) == ("swe", "prk")], "Swedish embassy")
-    assert [(act.on_behalf_of, act.role) for act in sweden.acts_for] == [("esp", "consular")]
+    assert [(act.on_behalf_of, act.role) for act in sweden.acts_for] == [
+        ("esp", "consular"),
+        *((country, "protecting_power") for country in ("usa", "fin", "aus", "can")),
+    ]
     seoul = only([m for m in missions.values() if (m.sending, m.host) == ("esp", "kor")], "Spanish embassy in Seoul")
     assert [(item.country, item.since) for item in seoul.accredited_to] == [("prk", PartialDate(2006))]
     assert not [m for m in missions.values() if (m.sending, m.host) == ("esp", "prk")], "Spain has no embassy there"
@@ -419,6 +446,8 @@ def test_schema_doc_examples_agree_with_the_shipped_base(shipped_base: FactBase,
         shipped = shipped_base.get(record.id)
         assert shipped is not None, f"the example {record.id} is not in the shipped base"
         assert type(shipped) is type(record)
+        # The fields a fact file writes (not those set when the base is compiled, as `listed`).
+        written = next(section.fields for section in schema.SECTIONS if section.record_type is type(record))
         for name, _default in fields_of(type(record)):
-            if name not in PROSE:
+            if name not in PROSE and name in written:
                 assert getattr(record, name) == getattr(shipped, name), f"{record.id}.{name} differs"

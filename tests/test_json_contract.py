@@ -65,14 +65,18 @@ def run_json(*args: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def raw_facts() -> dict[str, Any]:
-    """data/facts.yaml as plain YAML, for counting things independently of the loader."""
+    """The shipped fact files as plain YAML, their sections merged, for counting things independently of the loader."""
     from pathlib import Path
 
     import yaml
 
-    from dprkrel.core.paths import builtin_fact_path
+    from dprkrel.core.paths import builtin_fact_paths
 
-    data: dict[str, Any] = yaml.safe_load(Path(builtin_fact_path()).read_text(encoding="utf-8"))
+    data: dict[str, Any] = {}
+    for path in builtin_fact_paths():
+        for section, records in yaml.safe_load(Path(path).read_text(encoding="utf-8")).items():
+            if isinstance(records, list):
+                data.setdefault(section, []).extend(records)
     return data
 
 
@@ -266,6 +270,7 @@ def test_timeline_disputed_date_holds_the_earliest_claim_and_lists_the_conflict(
     assert [(claim["value"]["date"], claim["section"]) for claim in conflict["claims"]] == [
         ("2013-10", "Diplomatic relations"),
         ("2014", "lead"),
+        ("2014-01", "Spain"),
     ]
     warnings = run_json("timeline", "madrid")["warnings"]
     assert {"type": "conflict", "id": "ev-2013-10-prk-embassy-madrid-opens"}.items() <= warnings[0].items()
@@ -295,16 +300,10 @@ EMBASSY_KEYS = {
 
 
 @pytest.mark.parametrize("as_of", ["2015", "2026-11-22"])
-def test_embassy_results(as_of: str) -> None:
+def test_embassy_results(as_of: str, shipped_base: FactBase) -> None:
     results = run_json("embassy", "--as-of", as_of)["results"]
-    assert {result["id"] for result in results} == {
-        "prk-embassy-madrid",
-        "prk-embassy-paris",
-        "esp-embassy-seoul",
-        "swe-embassy-pyongyang",
-        "eu-member-embassies-pyongyang",
-        "echo-office-pyongyang",
-    }
+    # Without a subject: every mission of the base, curated or listed in the 2022 table.
+    assert {result["id"] for result in results} == {mission.id for mission in shipped_base.of_type(model.Mission)}
     for result in results:
         assert set(result) >= EMBASSY_KEYS, EMBASSY_KEYS - set(result)
         assert result["kind"] == "mission"
@@ -332,8 +331,21 @@ def test_embassy_fields_match_the_facts() -> None:
     assert results["prk-embassy-paris"]["accredited_to"] == [
         {"country": "esp", "country_name": "Spain", "since": {"date": "2006", "precision": "year"}, "until": None}
     ]
-    [acts] = results["swe-embassy-pyongyang"]["acts_for"]
-    assert (acts["on_behalf_of"], acts["role"]) == ("esp", "consular")
+    acts = results["swe-embassy-pyongyang"]["acts_for"]
+    assert [(item["on_behalf_of"], item["role"]) for item in acts] == [
+        ("esp", "consular"),
+        *((country, "protecting_power") for country in ("usa", "fin", "aus", "can")),
+    ]
+    # The table's listing of the Madrid embassy, with the date it holds as of.
+    [listing] = madrid["listed"]
+    assert (listing["id"], listing["mission"], listing["jurisdictions"]) == (
+        "lst-q62089090",
+        "prk-embassy-madrid",
+        ["esp"],
+    )
+    assert (listing["latitude"], listing["longitude"]) == (40.471833333, -3.770833333)
+    assert listing["address"] is None  # the table gives no address
+    assert listing["stated_as_of"] == {"date": "2022-11-16", "precision": "day"}
 
 
 # -- advisory -------------------------------------------------------------------------------
@@ -370,9 +382,10 @@ def test_advisory_is_marked_stale_after_its_source_date() -> None:
 @pytest.mark.parametrize(
     ("query", "expected", "first"),
     [
-        ("ambassador expelled", "ev-2017-09-19-ambassador-expelled", True),
+        # Several ambassadors were expelled (Spain's, Peru's, Malaysia's...): among the results.
+        ("ambassador expelled", "ev-2017-09-19-ambassador-expelled", False),
+        ("Kim Hyok Chol", "kim-hyok-chol", True),
         ("red cross aid", "spanish-red-cross", False),
-        ("Kim Hyok Chol", "kim-hyok-chol", False),
     ],
 )
 def test_search_results(shipped_base: FactBase, query: str, expected: str, first: bool) -> None:
@@ -477,6 +490,13 @@ def test_sources_results(raw_facts: dict[str, Any]) -> None:
                 stack += item
         for source in cited:
             expected[source] = expected.get(source, 0) + 1
+    # A listing's opening date is one more claim of its mission's: the mission then cites the
+    # listing's source too, unless it did already.
+    missions = {record["id"]: record for record in raw_facts["missions"]}
+    for listing in raw_facts["listings"]:
+        mission = missions[listing["mission"]]
+        if "opened" in listing and all(c["source"] != listing["sources"][0]["source"] for c in mission["sources"]):
+            expected[listing["sources"][0]["source"]] += 1
     assert [result["id"] for result in results] == [source["id"] for source in raw_facts["sources"]]
     for result, source in zip(results, raw_facts["sources"], strict=True):
         assert result["kind"] == "source"

@@ -52,7 +52,7 @@ def user_event(path: Path, record_id: str = "my-visit", date: str = "2002") -> P
 def test_validate_the_shipped_base(shipped_base: FactBase) -> None:
     result = run("validate")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == [counts_line(shipped_base, 1)]
+    assert result.stdout.splitlines() == [counts_line(shipped_base, 2)]
     assert result.stderr == ""
 
 
@@ -124,7 +124,7 @@ def test_data_option_adds_files(tmp_path: Path, shipped_base: FactBase) -> None:
     assert result.exit_code == 0, result.output
     events = shipped_base.counts()["event"]
     assert f" {events + 2} events," in result.stdout
-    assert result.stdout.rstrip().endswith(" in 3 files")
+    assert result.stdout.rstrip().endswith(" in 4 files")
 
 
 def test_data_environment_variable_adds_files(tmp_path: Path, shipped_base: FactBase) -> None:
@@ -136,7 +136,7 @@ def test_data_environment_variable_adds_files(tmp_path: Path, shipped_base: Fact
     assert result.exit_code == 0, result.output
     events = shipped_base.counts()["event"]
     assert f" {events + 3} events," in result.stdout
-    assert result.stdout.rstrip().endswith(" in 4 files")
+    assert result.stdout.rstrip().endswith(" in 5 files")
 
 
 def test_files_from_the_environment_are_checked_too(tmp_path: Path) -> None:

@@ -293,6 +293,7 @@ REFERENCE_FIELDS = frozenset(
         "between",
         "successor",
         "jurisdictions",
+        "mission",
         "imposer",
         "target",
         "actors",
@@ -314,10 +315,11 @@ def _value_json(value: Any, names: Mapping[str, str]) -> Any:
         if value and isinstance(value[0], model.Name):
             return {name.lang: name.text for name in value}
         return [_value_json(item, names) for item in value]
+    if isinstance(value, model.Record):
+        # A record inside another (a mission's listing) reads as a record of its own.
+        return record_json(Item(value), names)
     if isinstance(value, Frozen):
-        # Where a nested record (a mission's listing) was written is no part of the fact.
-        fields = (name for name, _default in fields_of(type(value)) if name != "origin")
-        data = {name: _value_json(getattr(value, name), names) for name in fields}
+        data = {name: _value_json(getattr(value, name), names) for name, _default in fields_of(type(value))}
         return _with_names(data, names)
     if isinstance(value, float) and value.is_integer():
         return int(value)
