@@ -226,14 +226,14 @@ class Mission(Record):
 class Relation(Record):
     """The relation between two parties (North Korea and a country or an organisation).
 
-    Its changes are the events that name it; `status` is only the state a source states in the
-    present tense, true as of that source's date.
+    Its changes are the events that name it; `stated_status` is only the state a source states
+    in the present tense, true as of that source's date.
     """
 
     KIND: ClassVar[str] = "relation"
 
     between: tuple[str, ...] = ()
-    status: str | None = None
+    stated_status: str | None = None
 
 
 class Listing(Record):

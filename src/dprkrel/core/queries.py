@@ -245,7 +245,9 @@ class Standing(Frozen):
     `status` is one of schema.RELATION_STATUSES, "unknown" (the sources cannot settle it;
     `reason` says why) or "not_stated" (no source dates a change or states a status).
     `since` is the date of the change that left it so; `stated_as_of`, the date of the
-    present-tense source that states it, when a statement rather than a change says so.
+    present-tense source that states it, when a statement says so, or, for a status a change
+    left, the date of the newest source about the relation when the as-of date is later:
+    nothing is known after it.
     """
 
     counterpart: str
@@ -290,7 +292,7 @@ def relation_standing(base: FactBase, relation: model.Relation, as_of: PartialDa
     before = [event for event in changes if all(claim.value.last_day < as_of.first_day for claim in event.date)]
     pending = [event for event in changes if event not in before and _may_fall_by(event, as_of)]
     ids = tuple(event.id for event in before)
-    stated = stated_as_of(base, relation) if relation.status else None
+    stated = stated_as_of(base, relation) if relation.stated_status else None
     other = base.get(counterpart(relation))
     continent = other.continent if isinstance(other, model.Entity) else None
     undated = bool(firsts) and firsts[0].undated
@@ -308,13 +310,17 @@ def relation_standing(base: FactBase, relation: model.Relation, as_of: PartialDa
         )
         return replace(standing, status="unknown", reason=when, changes=ids + tuple(e.id for e in pending))
     last = before[-1] if before else None
-    if stated is not None and relation.status and stated.first_day <= as_of.last_day:
+    if stated is not None and relation.stated_status and stated.first_day <= as_of.last_day:
         # A statement newer than the last change says where the relation stood at its date.
         newer = last is None or event_date(last).last_day <= stated.last_day
         if newer:
-            return replace(standing, status=relation.status, stated_as_of=stated)
+            return replace(standing, status=relation.stated_status, stated_as_of=stated)
     if last is not None and last.change is not None:
-        return replace(standing, status=RELATION_CHANGES[last.change], since=event_date(last))
+        # Known from its sources up to their date: after it, nothing says it still holds.
+        known = [date for record in (relation, *changes) if (date := source_date(base, record))]
+        newest = max(known, key=PartialDate.sort_key) if known else None
+        still = newest if newest is not None and as_of.first_day > newest.last_day else None
+        return replace(standing, status=RELATION_CHANGES[last.change], since=event_date(last), stated_as_of=still)
     if changes:
         first = event_date(changes[0]).human()
         return replace(standing, status="unknown", reason=f"the first change the sources date is in {first}")

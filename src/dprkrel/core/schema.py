@@ -196,7 +196,7 @@ RULES: dict[type[Frozen], dict[str, Rule]] = {
         "listed": NOT_WRITTEN,
     },
     model.Accreditation: {"country": TO_ENTITY},
-    model.Relation: {"between": Rule(required=True, refs=ENTITY), "status": Rule(choices=RELATION_STATUSES)},
+    model.Relation: {"between": Rule(required=True, refs=ENTITY), "stated_status": Rule(choices=RELATION_STATUSES)},
     model.Listing: {"mission": TO_MISSION, "jurisdictions": TO_ENTITY},
     model.ActingRole: {"on_behalf_of": TO_ENTITY, "role": Rule(choices=ACTING_ROLES)},
     model.Advisory: {

@@ -344,11 +344,11 @@ def _sources(result: Result, with_sections: bool) -> TableView:
     return TableView("Sources", tuple(Column(h) for h in headers), tuple(map(tuple, rows)), tuple(notes))
 
 
-_STATUS_WORDS = {"active": "relations", "not_stated": "not stated", "former_member": "former member"}
+_STATUS_WORDS = {"not_stated": "not stated", "former_member": "former member"}
 
 
 def _standing_text(standing: Standing) -> str:
-    """A relation's status as a table says it: 'broken since 2014', 'relations (as of 20 Jul 2019)'."""
+    """A relation's status as a table says it: 'broken since 2014', 'active (as of 20 Jul 2019)'."""
     text = _STATUS_WORDS.get(standing.status, standing.status)
     if standing.since:
         text += f" since {standing.since.human()}"
