@@ -110,6 +110,9 @@ def test_botswana_broke_off_relations_in_2014() -> None:
     [result] = run_json("relations", "botswana")["results"]
     assert (result["status"], result["status_since"]) == ("broken", {"date": "2014", "precision": "year"})
     assert [change["change"] for change in result["changes"]] == ["established", "broken"]
+    # "Good relations from 1974": an establishment the source implies, and says so.
+    assert (result["established"], result["established_inferred"]) == ({"date": "1974", "precision": "year"}, True)
+    assert "1974 (inferred)" in table.stdout
     assert all(event["kind"] == "event" for event in result["latest_events"])
 
 
@@ -184,7 +187,9 @@ def test_the_swedish_embassy_in_pyongyang_and_its_protecting_power_roles() -> No
     assert ("esp", "consular") in roles
     table = run("embassy", "pyongyang", "--format", "markdown").stdout
     row = next(line for line in table.splitlines() if line.startswith("| Embassy of Sweden in Pyongyang"))
-    assert "protecting power for United States" in row
+    # Stated by the 2019 overview, as of its date; the mission's newest source is of 2023.
+    assert "protecting power for United States (as of 20 Jul 2019)" in row
+    assert "consular for Spain;" in row
 
 
 def test_the_madrid_embassy_shows_three_openings_and_the_tables_listing() -> None:
@@ -246,3 +251,27 @@ def test_subjects_lists_the_new_countries() -> None:
     results = run_json("subjects", "--kind", "country")["results"]
     assert len(results) >= 120
     assert {"Algeria", "Botswana", "China", "Myanmar", "Zimbabwe"} <= {item["name"] for item in results}
+
+
+def test_a_role_names_its_own_source_with_both_keys(tmp_path: Any) -> None:
+    facts = tmp_path / "role.yaml"
+    facts.write_text(
+        "missions:\n"
+        "  - id: swe-office-test\n"
+        "    name: Test office\n"
+        "    sending: swe\n"
+        "    host: prk\n"
+        "    mission_kind: embassy\n"
+        "    acts_for:\n"
+        "      - {on_behalf_of: usa, role: protecting_power, source: wikipedia-prk-foreign-relations-2019}\n"
+        "      - {on_behalf_of: can, role: protecting_power,\n"
+        "         source: wikipedia-prk-foreign-relations-2019, section: Nowhere}\n"
+        "    sources:\n"
+        "      - {source: wikipedia-prk-foreign-relations-2019, section: Sweden}\n",
+        encoding="utf-8",
+    )
+    result = run("validate", str(facts))
+    assert result.exit_code == 2
+    problems = result.stderr.splitlines()
+    assert any(":8:9: [swe-office-test]" in line and "both 'source' and 'section'" in line for line in problems)
+    assert any(":10:" in line and "has no section 'Nowhere'" in line for line in problems)

@@ -381,11 +381,13 @@ def _result(
     chart: Chart | None = None,
 ) -> Result:
     """The result of a command: `asked` is (command, query, matched subjects, as-of date)."""
+    from dprkrel.core import model
     from dprkrel.core.results import Result
 
     command, query, matched, as_of = asked
     names = _names(base, records)
-    return Result(command, query, matched, as_of, items, names, tuple(warnings), (), nothing, chart, title)
+    dates = tuple((source.id, source.stated_as_of) for source in base.of_type(model.Source) if source.stated_as_of)
+    return Result(command, query, matched, as_of, items, names, tuple(warnings), (), nothing, chart, title, dates)
 
 
 def _date(name: str, value: DateLike) -> PartialDate | None:
@@ -438,17 +440,12 @@ def _subject(
 
 
 def _items(base: FactBase, records: Iterable[model.Record]) -> tuple[Item, ...]:
-    from dprkrel.core import model, queries
+    from dprkrel.core import queries
     from dprkrel.core.results import Item
 
-    items = []
-    for record in records:
-        item = Item(record, queries.stated_as_of(base, record), queries.record_summary(base, record))
-        if isinstance(record, model.Mission) and record.listed:
-            listed = tuple(queries.stated_as_of(base, listing) for listing in record.listed)
-            item = _with(item, listings_as_of=listed)
-        items.append(item)
-    return tuple(items)
+    return tuple(
+        Item(record, queries.stated_as_of(base, record), queries.record_summary(base, record)) for record in records
+    )
 
 
 def _with(item: Item, **changes: object) -> Item:

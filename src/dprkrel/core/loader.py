@@ -328,10 +328,18 @@ class _Reader:
             return None
         assert spec.item_type is not None
         built = []
+        cited = schema.inlined_citation(spec.item_type)
         for item in items:
             values = self.fields(item, f"each item of {what}", spec.item)
-            if values is not None:
-                built.append(spec.item_type(**values))
+            if values is None:
+                continue
+            if cited is not None and ("source" in values or "section" in values):
+                if not ("source" in values and "section" in values):
+                    self.problem(item, f"each item of {what} names its source with both 'source' and 'section'")
+                    continue
+                values[cited] = self.cite(item, values)
+                del values["source"], values["section"]
+            built.append(spec.item_type(**values))
         return tuple(built)
 
     def shown_text(self, node: Node, what: str) -> str | None:

@@ -193,12 +193,17 @@ class Accreditation(Frozen):
 
 
 class ActingRole(Frozen):
-    """A mission acting for another state or body: protecting power, consular or rotating role."""
+    """A mission acting for another state or body: protecting power, consular or rotating role.
+
+    `citation` names the source that states the role, where it is not every one of the
+    mission's: a role stated in the present tense holds as of that source's date.
+    """
 
     on_behalf_of: str
     role: str
     scope: str | None = None
     basis: str | None = None
+    citation: Citation | None = None
 
 
 class Mission(Record):

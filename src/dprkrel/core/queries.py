@@ -302,6 +302,7 @@ def relation_standing(base: FactBase, relation: model.Relation, as_of: PartialDa
         continent,
         established=established,
         established_undated=undated,
+        established_inferred=bool(firsts) and firsts[0].inferred,
         changes=ids,
     )
     if pending:

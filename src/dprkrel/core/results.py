@@ -40,8 +40,6 @@ class Item(Frozen):
     cited_by: int = 0  # for a source: how many records cite it
     involved: int = 0  # for a subject: how many records involve it
     standing: Standing | None = None  # a relation's status on the result's as-of date
-    # For a mission: the date each of its listings holds as of (its source's), in their order.
-    listings_as_of: tuple[PartialDate | None, ...] = ()
     # What the item is in the answer of `relations COUNTRY`: "relation", "mission",
     # "change" (an event changing the relation) or "event" (one of the latest others).
     part: str = ""
@@ -102,6 +100,15 @@ class Result(Frozen):
     nothing: str = ""
     chart: Chart | None = None  # the timeline's chart, when asked for
     title: str = ""
+    # The date each source speaks as of, by id: what a part of a record citing its own source
+    # (a listing, a role) holds as of.
+    source_dates: tuple[tuple[str, PartialDate], ...] = ()
+
+    def source_date(self, citation: model.Citation | None) -> PartialDate | None:
+        """The date the cited source speaks as of (None for no citation)."""
+        if citation is None:
+            return None
+        return next((date for source, date in self.source_dates if source == citation.source), None)
 
     @property
     def found(self) -> bool:
@@ -182,8 +189,7 @@ def _item_json(result: Result, item: Item) -> Json:
             assert item.status is not None
             data["status"] = item.status.status
             data["status_reason"] = item.status.reason
-            for listing, stated in zip(data["listed"], item.listings_as_of, strict=True):
-                listing["stated_as_of"] = date_json(stated)
+            _date_listings(result, item, data)
         case "search":
             data["score"] = item.score
             # A record with a summary of its own keeps it; the others get their description.
@@ -199,9 +205,16 @@ def _item_json(result: Result, item: Item) -> Json:
         case "relations" if item.status is not None:
             data["status"] = item.status.status
             data["status_reason"] = item.status.reason
-            for listing, stated in zip(data["listed"], item.listings_as_of, strict=True):
-                listing["stated_as_of"] = date_json(stated)
+            _date_listings(result, item, data)
     return data
+
+
+def _date_listings(result: Result, item: Item, data: Json) -> None:
+    """Each listing of a mission with the date it holds as of, its source's."""
+    mission = item.record
+    assert isinstance(mission, model.Mission)
+    for listing, shown in zip(mission.listed, data["listed"], strict=True):
+        shown["stated_as_of"] = date_json(result.source_date(listing.sources[0]))
 
 
 def standing_json(standing: Standing, names: Mapping[str, str]) -> Json:

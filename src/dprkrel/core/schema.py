@@ -10,7 +10,7 @@ section holds each kind. docs/schema.md describes the schema for people.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from dprkrel.core import model
@@ -170,7 +170,7 @@ RULES: dict[type[Frozen], dict[str, Rule]] = {
     model.Record: {"id": Rule(is_id=True), "sources": MUST, "origin": NOT_WRITTEN},
     model.Citation: {"source": Rule(refs=("source",))},
     # A claim names its source and section beside its value: {value, source, section, note}.
-    model.DateClaim: {"citation": Rule(inline=True)},
+    model.DateClaim: {"citation": Rule(inline=True, required=True)},
     model.Source: {"sources": NOT_WRITTEN, "inferred": NOT_WRITTEN, "present_tense": NOT_WRITTEN, "stated_as_of": MUST},
     model.Entity: {
         "entity_kind": Rule(choices=ENTITY_KINDS),
@@ -198,7 +198,8 @@ RULES: dict[type[Frozen], dict[str, Rule]] = {
     model.Accreditation: {"country": TO_ENTITY},
     model.Relation: {"between": Rule(required=True, refs=ENTITY), "stated_status": Rule(choices=RELATION_STATUSES)},
     model.Listing: {"mission": TO_MISSION, "jurisdictions": TO_ENTITY},
-    model.ActingRole: {"on_behalf_of": TO_ENTITY, "role": Rule(choices=ACTING_ROLES)},
+    # A role may name the source that states it beside it: {on_behalf_of, role, source, section}.
+    model.ActingRole: {"on_behalf_of": TO_ENTITY, "role": Rule(choices=ACTING_ROLES), "citation": Rule(inline=True)},
     model.Advisory: {
         "issuer": TO_ENTITY,
         "subject": TO_ENTITY,
@@ -260,7 +261,9 @@ def fields_for(cls: type[Frozen], *, last: tuple[str, ...] = ()) -> dict[str, Fi
         where = f"{cls.__name__}.{name}"
         annotation = annotations[name].replace(" ", "").removesuffix("|None")
         if rule.inline:
-            found |= fields_for(_record_class(annotation, where))
+            # Its fields are written in the enclosing mapping, required only when it is.
+            inner = fields_for(_record_class(annotation, where))
+            found |= {key: replace(spec, required=spec.required and rule.required) for key, spec in inner.items()}
             continue
         required = rule.required or default is REQUIRED or default == ""
         value_type = "id" if rule.is_id else _VALUE_TYPES.get(annotation)
@@ -310,6 +313,16 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 SECTIONS_BY_NAME: dict[str, Section] = {section.name: section for section in SECTIONS}
+
+
+def inlined_citation(cls: type[Frozen]) -> str | None:
+    """The field of `cls` that holds a citation written as `source` and `section` keys of its
+    own mapping (see Rule.inline), or None."""
+    for name, _default in fields_of(cls):
+        if _rule(cls, name).inline:
+            return name
+    return None
+
 
 # Top-level keys besides the sections.
 TOP_LEVEL_FIELDS: dict[str, Field] = {"schema_version": Field("number")}

@@ -130,23 +130,23 @@ def _embassy(result: Result, with_sources: bool) -> TableView:
                 _claims_cell(mission.closed),
                 _status_cell(item.status, item.stated_as_of, result.as_of),
                 {True: "yes", False: "no", None: "not stated"}[mission.consular_services],
-                _roles_cell(result, mission),
+                _roles_cell(result, item),
             ]
         )
     headers = ("Mission (from → in)", "Opened", "Closed", "Status", "Consular", "Accredited / acts for")
     table = _table(result, headers, rows, with_sources)
-    return replace(table, notes=table.notes + _listing_notes(result.items))
+    return replace(table, notes=table.notes + _listing_notes(result))
 
 
-def _listing_notes(items: Sequence[Item]) -> tuple[str, ...]:
+def _listing_notes(result: Result) -> tuple[str, ...]:
     """Each listed mission's address and contacts, a line under the table each, whole for copying."""
     notes = []
-    for item in items:
+    for item in result.items:
         mission = item.record
         if not isinstance(mission, model.Mission):
             continue
-        for listing, stated in zip(mission.listed, item.listings_as_of, strict=True):
-            notes.append(f"{mission.id}: {_listing_text(listing, stated)}")
+        for listing in mission.listed:
+            notes.append(f"{mission.id}: {_listing_text(listing, result.source_date(listing.sources[0]))}")
     return tuple(notes)
 
 
@@ -171,13 +171,21 @@ def _status_cell(status: MissionStatus, stated: PartialDate | None, as_of: Parti
     return text
 
 
-def _roles_cell(result: Result, mission: model.Mission) -> str:
+def _roles_cell(result: Result, item: Item) -> str:
+    """A mission's accreditations and the roles it plays for others; a role its own source
+    states in the present tense, older than the mission's newest, says "as of" that source's date."""
+    mission = item.record
+    assert isinstance(mission, model.Mission)
     parts = []
-    for item in mission.accredited_to:
-        since = f" since {item.since.human()}" if item.since else ""
-        parts.append(f"accredited to {result.name(item.country)}{since}")
+    for accreditation in mission.accredited_to:
+        since = f" since {accreditation.since.human()}" if accreditation.since else ""
+        parts.append(f"accredited to {result.name(accreditation.country)}{since}")
     for role in mission.acts_for:
-        parts.append(f"{role.role.replace('_', ' ')} for {result.name(role.on_behalf_of)}")
+        text = f"{role.role.replace('_', ' ')} for {result.name(role.on_behalf_of)}"
+        stated = result.source_date(role.citation) if mission.present_tense else None
+        if stated is not None and stated != item.stated_as_of:
+            text += f" (as of {stated.human()})"
+        parts.append(text)
     return "; ".join(parts) or "—"
 
 
@@ -405,7 +413,7 @@ def _relation(result: Result, with_sources: bool) -> TableView:
             assert result.as_of is not None
             status = _status_cell(item.status, item.stated_as_of, result.as_of)
             text = f"{record.name} ({result.name(record.sending)} → {result.name(record.host)}): {status}"
-            roles = _roles_cell(result, record)
+            roles = _roles_cell(result, item)
             rows.append(["Mission", text + ("" if roles == "—" else f"\n{roles}")])
         elif isinstance(record, model.Event):
             change = f" [{record.change}]" if record.change else ""
@@ -416,7 +424,7 @@ def _relation(result: Result, with_sources: bool) -> TableView:
         if with_sources:
             rows[-1][1] += f"\n({sources_cell(record)})"
     table = _fields_table(result, "Value", rows)
-    return replace(table, notes=table.notes + _listing_notes(result.items))
+    return replace(table, notes=table.notes + _listing_notes(result))
 
 
 _LAYOUTS: dict[str, Any] = {
