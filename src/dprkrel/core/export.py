@@ -163,6 +163,9 @@ def _record_tables(cls: type[Frozen], name: str, built: dict[str, Table], parent
         elif kind == "records":
             nested = getattr(model, inner)
             _record_tables(nested, f"{name}_{field}", built, parent=top)
+        elif inner == "Citation":
+            # A citation written beside the item's fields (a role's source): two columns, as written.
+            columns += [Column("source", references="sources"), Column("section")]
         else:
             columns.append(Column(field, _SQL_TYPES.get(inner, "TEXT"), _references(cls, field)))
     what = (
@@ -205,5 +208,7 @@ def _row(record: Frozen, name: str, built: dict[str, Table], record_id: str, key
             child = f"{name}_{field}"
             for position, item in enumerate(value):
                 built[child].rows.append((record_id, position, *_row(item, child, built, record_id, key=True)))
+        elif isinstance(value, model.Citation) or _inner == "Citation":
+            yield from (value.source, value.section) if value is not None else (None, None)
         else:
             yield value
