@@ -275,3 +275,14 @@ def test_a_role_names_its_own_source_with_both_keys(tmp_path: Any) -> None:
     problems = result.stderr.splitlines()
     assert any(":8:9: [swe-office-test]" in line and "both 'source' and 'section'" in line for line in problems)
     assert any(":10:" in line and "has no section 'Nowhere'" in line for line in problems)
+
+
+def test_a_listed_mission_shows_the_countries_the_table_says_it_covers() -> None:
+    [stockholm] = run_json("embassy", "stockholm")["results"]
+    assert (stockholm["sending"], stockholm["host"]) == ("prk", "swe")
+    [listing] = stockholm["listed"]
+    assert {"nor", "fin", "dnk", "isl"} <= set(listing["jurisdictions"])
+    row = next(
+        line for line in run("embassy", "stockholm", "-f", "markdown").stdout.splitlines() if "Stockholm" in line
+    )
+    assert "covers Norway, Finland, Denmark" in row and "(listed as of 16 Nov 2022)" in row

@@ -180,6 +180,13 @@ def _roles_cell(result: Result, item: Item) -> str:
     for accreditation in mission.accredited_to:
         since = f" since {accreditation.since.human()}" if accreditation.since else ""
         parts.append(f"accredited to {result.name(accreditation.country)}{since}")
+    for listing in mission.listed:
+        # The countries besides its host that a table of missions says it covers.
+        covered = [result.name(country) for country in listing.jurisdictions if country != mission.host]
+        if covered:
+            stated = result.source_date(listing.sources[0])
+            when = f" (listed as of {stated.human()})" if stated else ""
+            parts.append(f"covers {', '.join(covered)}{when}")
     for role in mission.acts_for:
         text = f"{role.role.replace('_', ' ')} for {result.name(role.on_behalf_of)}"
         stated = result.source_date(role.citation) if mission.present_tense else None
