@@ -43,6 +43,7 @@ from __future__ import annotations
 import argparse
 import calendar
 import contextlib
+import functools
 import json
 import math
 import random
@@ -205,6 +206,25 @@ def _guarded(name: str) -> bool:
     return any(_similarity(run, query) >= GUARD_RATIO for run in runs for query in GUARDED_QUERIES)
 
 
+@functools.cache
+def _shipped_names() -> frozenset[str]:
+    """The names, aliases and codes of the shipped base's entities, as `_key` compares them:
+    a synthetic entity never takes one, which the validator would refuse."""
+    import yaml
+
+    from dprkrel.core.paths import builtin_fact_paths
+
+    keys = set()
+    for path in builtin_fact_paths():
+        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        for entity in data.get("entities") or ():
+            texts = [entity["name"], *(entity.get("names") or {}).values()]
+            texts += [*(entity.get("aliases") or ()), *(entity.get("former_names") or ()), *(entity.get("codes") or ())]
+            keys.update(_key(text) for text in texts)
+    keys.discard("")
+    return frozenset(keys)
+
+
 @dataclass
 class _Namer:
     """Deterministic, unique, unguarded names."""
@@ -216,7 +236,7 @@ class _Namer:
         """Whether a name may be used (then it is taken): not too like a guarded query and,
         when `fresh`, not used before. After many tries, callers accept a repeated name."""
         key = _key(name)
-        if not key or (fresh and key in self.used) or _guarded(name):
+        if not key or (fresh and key in self.used) or key in _shipped_names() or _guarded(name):
             return False
         self.used.add(key)
         return True
@@ -375,8 +395,9 @@ class _Writer:
         people = [f"{cid}-p{k + 1}" for k in range(2 + (rng.random() < 0.5))]
         missions = (f"{cid}-m1", f"{cid}-m2") if rng.random() < 0.5 else (f"{cid}-m1",)
         codes = ""
-        if index < 26 * 26:
-            codes = f"    codes: [{q('X' + chr(65 + index // 26) + chr(65 + index % 26))}]\n"
+        code = "X" + chr(65 + index // 26) + chr(65 + index % 26)
+        if index < 26 * 26 and _key(code) not in _shipped_names():  # XKX is Kosovo's
+            codes = f"    codes: [{q(code)}]\n"
         self.w(
             f"  - id: {cid}\n"
             f"    entity_kind: country\n"
