@@ -207,6 +207,20 @@ def test_the_synonym_table_is_shipped_with_the_fact_base() -> None:
     assert any("persona non grata" in group for group in words["synonyms"])
 
 
+def test_every_word_of_the_synonym_table_is_read_as_written() -> None:
+    # YAML reads a bare no, on, yes or off as a boolean: "no" became the stop word "false",
+    # and "countries with no relations" searched for Norway (code NO).
+    import yaml
+
+    data = yaml.safe_load((REPO / "data" / "synonyms.yaml").read_text(encoding="utf-8"))
+    entries = [*data["stop_words"], *(word for words in data["kinds"].values() for word in words)]
+    entries += [word for group in data["synonyms"] for word in group]
+    assert [entry for entry in entries if not isinstance(entry, str)] == []
+    words = load_words()
+    assert {"no", "on"} <= set(words["stop"])
+    assert not {"true", "false"} & set(words["stop"])
+
+
 # -- a damaged index ----------------------------------------------------------------------------
 
 
