@@ -87,7 +87,9 @@ _MONTHS = {
          "octubre", "noviembre", "diciembre"), 1)},
 }  # fmt: skip
 # Fields whose text goes in the headline column.
-_HEAD_FIELDS = frozenset({"name", "names", "aliases", "codes", "title", "summary", "scope", "advice"})
+_HEAD_FIELDS = frozenset(
+    {"name", "names", "aliases", "former_names", "codes", "title", "summary", "scope", "advice"}
+)
 # Fields that name other records or entities (the involves column holds those), say how a
 # record is kept, or are a language code: not text to search.
 _REFERENCES = frozenset(
@@ -95,11 +97,12 @@ _REFERENCES = frozenset(
         "id", "sources", "citation", "origin", "lang", "actors", "places", "sending", "host", "city",
         "issuer", "subject", "imposer", "target", "donor", "recipient", "channels", "prompted_by",
         "refers_to", "subjects", "country", "part_of", "of", "on_behalf_of", "registration_mission",
-        "consular_help_missions", "opens_period", "url", "license",
+        "consular_help_missions", "opens_period", "url", "license", "between", "mission", "jurisdictions",
+        "relation", "successor",
     }
 )  # fmt: skip
 # Fields whose value is a category: their words go in the kind column.
-_CATEGORIES = frozenset({"category", "entity_kind", "mission_kind", "measure_kind"})
+_CATEGORIES = frozenset({"category", "entity_kind", "mission_kind", "measure_kind", "change", "status"})
 # Fields every record has or that hold its main text: their names say nothing of its kind.
 _COMMON_FIELDS = frozenset(
     {"id", "sources", "inferred", "present_tense", "note", "origin", "name", "names", "summary", "title", "lang"}
@@ -221,7 +224,10 @@ def columns(record: model.Record, kind_words: dict[str, list[str]]) -> tuple[str
         if name in _CATEGORIES:
             kind.append(str(value).replace("_", " "))
         else:
-            walk(value, head if name in _HEAD_FIELDS else body, True)
+            # An undated event's date is only the latest its source allows (see model.Event):
+            # not a date it happened on, so not one that dates it.
+            own = not (name == "date" and isinstance(record, model.Event) and record.undated)
+            walk(value, head if name in _HEAD_FIELDS else body, own)
     involves = set(model.mentioned_ids(record))
     if isinstance(record, model.Entity):
         involves.add(record.id)
