@@ -21,10 +21,19 @@ months it names, which match the records dated then.
 
 Ranking is in two steps. FTS5's bm25(), with WEIGHTS per column (a word in a record's
 headline counts four times one in its body), proposes the _POOL records best matching any
-concept. Each of those is then scored by BM25 as bm25() works it out (k1 1.2, b 0.75, the
-same weights, the base's own record counts and average length), but per concept: a concept
-counts once, by its best alternative, so a record holding three synonyms of one word, or a
-subject both by name and by reference, holds it once.
+concept. Each of those is then scored by BM25F (k1 1.2, the same weights, the base's own
+record counts), per concept:
+
+- a concept counts once, by its best alternative, so a record holding three synonyms of
+  one word, or a subject both by name and by reference, holds it once;
+- its alternatives are one term, as rare as the records holding any of them, so a synonym
+  scores as the word typed, not more for being rarer ("ties" for "relations"); only the
+  precisions of a date (a day is rarer than its month and year) and the subjects an
+  ambiguous name means are rare each in their own measure;
+- each column's occurrences are weighed by that column's length against its average
+  (LENGTH_WEIGHTS: headline and body; the kind's words, subjects and dates are lists), so a
+  long body of notes does not make a record's headline or date say less;
+- an entity holds the concept that names it fully: `조선` finds North Korea itself first.
 
 Scores run from 0 to 100: the best record of a query scores 100, the others their
 relevance as a share of its (rounded to a tenth, at least 0.1). Records of equal score go
@@ -58,6 +67,12 @@ if TYPE_CHECKING:
 # A headline word and a record's own date say most about what a record is; the kind's words
 # and the subjects it involves come next; details least.
 WEIGHTS = (4.0, 2.0, 1.0, 2.0, 4.0)
+# How much a column's length weighs on the words it holds (BM25F's b, per column): in text
+# (headline, body) a word among many says less than one among few; the kind's words, the
+# subjects involved and the dates are lists, whose length says nothing of what each means.
+LENGTH_WEIGHTS = (0.75, 0.0, 0.75, 0.0, 0.0)
+# BM25's k1: how soon more occurrences stop adding to a word's score.
+_K1 = 1.2
 # A word the base does not hold is replaced by the closest word it does (fuzz.ratio) when
 # they are at least this alike; a one-letter typo of a five-letter word scores 80.
 CORRECTION_FLOOR = 80.0
@@ -87,9 +102,7 @@ _MONTHS = {
          "octubre", "noviembre", "diciembre"), 1)},
 }  # fmt: skip
 # Fields whose text goes in the headline column.
-_HEAD_FIELDS = frozenset(
-    {"name", "names", "aliases", "former_names", "codes", "title", "summary", "scope", "advice"}
-)
+_HEAD_FIELDS = frozenset({"name", "names", "aliases", "former_names", "codes", "title", "summary", "scope", "advice"})
 # Fields that name other records or entities (the involves column holds those), say how a
 # record is kept, or are a language code: not text to search.
 _REFERENCES = frozenset(
@@ -247,23 +260,25 @@ def index(
 
     Rows are (position, head, kind, body, involves, dates), made as they are written. The
     vocabulary (every word of the text columns and the stop words: what a misspelt query
-    word is corrected against) and the size ([how many records, their average number of
-    words], which BM25 weighs a record's length by) fill as the rows are read: they are
-    whole once the rows are all written.
+    word is corrected against) and the size ([how many records, [the average number of
+    words of each column]], which BM25 weighs each column's length by) fill as the rows are
+    read: they are whole once the rows are all written.
     """
     vocabulary: set[str] = set()
     for text in words["stop"]:
         vocabulary.update(text.split())
-    size = [0, 0.0]
+    size: list[Any] = [0, [0.0] * len(SEARCH_COLUMNS)]
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        tokens = 0
+        tokens = [0] * len(SEARCH_COLUMNS)
         for pos, record in enumerate(records):
             row = columns(record, words["kinds"])
-            text = _WORD.findall(" ".join(row[:3]))
-            vocabulary.update(text)
-            tokens += len(text) + len(row[3].split()) + len(row[4].split())
-            size[:] = [pos + 1, tokens / (pos + 1)]
+            for column, text in enumerate(row):
+                found = _WORD.findall(text)
+                tokens[column] += len(found)
+                if column < 3:
+                    vocabulary.update(found)
+            size[:] = [pos + 1, [count / (pos + 1) for count in tokens]]
             yield (pos, *row)
 
     return rows(), vocabulary, size
@@ -273,10 +288,24 @@ def index(
 
 
 class _Concept(Frozen):
-    """One thing a query asks for: any of its alternatives, each a phrase in some columns."""
+    """One thing a query asks for: any of its alternatives, each a phrase in some columns.
+
+    The alternatives of one level are one term, that of `levels` (one per alternative; all
+    one level when empty): they share one rarity (the number of records holding any of them),
+    so that a synonym scores as the word typed, not more for being a rarer word. Levels
+    are precisions of a date (a day, then its month, then its year) and the subjects a name
+    could mean, whose rarities differ. `entities` are the subjects the concept names: each
+    holds it as fully as a record can.
+    """
 
     text: str
     alternatives: tuple[tuple[str, tuple[str, ...]], ...]  # (columns, words of a phrase)
+    levels: tuple[int, ...] = ()
+    entities: tuple[str, ...] = ()
+
+    def level(self, number: int) -> int:
+        """The level of the alternative at this position."""
+        return self.levels[number] if self.levels else 0
 
 
 def _phrase(columns_: str, words: Sequence[str]) -> str:
@@ -331,9 +360,9 @@ def _vocabulary(base: FactBase) -> list[str]:
     return vocabulary
 
 
-def _subject(base: FactBase, words: Sequence[str]) -> list[tuple[str, str]]:
-    """The (id, name) of the entity these words name exactly (a name, alias or code), then
-    of the others the subject index says they could as well mean; [] for none."""
+def _subject(base: FactBase, words: Sequence[str]) -> list[tuple[str, str, str]]:
+    """The (id, name, kind) of the entity these words name exactly (a name, alias or code),
+    then of the others the subject index says they could as well mean; [] for none."""
     from dprkrel.core.normalise import normalise
     from dprkrel.core.subjects import SubjectIndex
 
@@ -347,7 +376,7 @@ def _subject(base: FactBase, words: Sequence[str]) -> list[tuple[str, str]]:
     for name in index.complete(text, limit=_COMPLETIONS):
         if normalise(name) == key:
             resolution = index.resolve(name)
-            return [(match.id, match.name) for match in (resolution.best, *resolution.alternatives)]
+            return [(match.id, match.name, match.kind) for match in (resolution.best, *resolution.alternatives)]
     return []
 
 
@@ -408,12 +437,17 @@ def _date(tokens: list[str], i: int, used: list[bool]) -> _Concept:
             taken.append(i + 2)
     for j in taken:
         used[j] = True
+    # A record dated that year, or naming the year in its text, holds the year; a record
+    # dated that month or day holds the rarer, finer level.
     alternatives = [("dates", (year,)), (_TEXT, (year,))]
+    levels = [0, 0]
     if month:
         alternatives.insert(0, ("dates", (f"{year}{month:02d}",)))
+        levels.insert(0, 1)
         if day:
             alternatives.insert(0, ("dates", (f"{year}{month:02d}{day:02d}",)))
-    return _Concept(" ".join(tokens[j] for j in sorted(taken)), tuple(alternatives))
+            levels.insert(0, 2)
+    return _Concept(" ".join(tokens[j] for j in sorted(taken)), tuple(alternatives), tuple(levels))
 
 
 def _concepts(base: FactBase, query: str) -> list[_Concept]:
@@ -438,16 +472,26 @@ def _concepts(base: FactBase, query: str) -> list[_Concept]:
         # The records that involve it, and those that name it as the base's texts do: by its
         # own name, not the alias typed ("corea del norte" is "North Korea" in the records).
         # A name several entities bear ("korea") stands for each, and for its own words.
-        alternatives: list[tuple[str, tuple[str, ...]]] = []
-        for entity_id, name in entities:
-            alternatives += [("involves", (_id_token(entity_id),)), (_TEXT, ("=", *(words_of(name) or span)))]
+        # Each entity is a level of its own: "korea" names North Korea in most records and
+        # South Korea in fewer, and a record naming either holds it.
+        alternatives: dict[tuple[str, tuple[str, ...]], int] = {}
+        for level, (entity_id, name, _kind) in enumerate(entities):
+            alternatives.setdefault(("involves", (_id_token(entity_id),)), level)
+            alternatives.setdefault((_TEXT, ("=", *(words_of(name) or span))), level)
         if len(entities) > 1:
-            alternatives.append((_TEXT, ("=", *span)))
-        return _Concept(" ".join(span), tuple(dict.fromkeys(alternatives)))
+            alternatives.setdefault((_TEXT, ("=", *span)), len(entities))
+        return _Concept(
+            " ".join(span),
+            tuple(alternatives),
+            tuple(alternatives.values()),
+            tuple(entity_id for entity_id, _name, _kind in entities),
+        )
 
     def synonyms(span: tuple[str, ...]) -> _Concept | None:
         members = words.groups.get(span)
-        return _Concept(" ".join(span), tuple((_TEXT, member) for member in members)) if members else None
+        if not members:
+            return None
+        return _Concept(" ".join(span), tuple((_TEXT, member) for member in members))
 
     concepts += _spans(tokens, used, stop, _MAX_SUBJECT_WORDS, subject)
     concepts += _spans(tokens, used, [False] * len(tokens), words.longest, synonyms)
@@ -506,13 +550,19 @@ def _check_unfound(base: FactBase, concepts: list[_Concept]) -> None:
 
 
 def _scored(base: FactBase, records: dict[int, model.Record], concepts: list[_Concept]) -> dict[int, _Scored]:
-    """Each record's relevance, BM25 as FTS5's bm25() works it out (k1 1.2, b 0.75, the
-    weights of WEIGHTS), but per concept: a concept counts once, by its best alternative,
-    so a record holding three synonyms of one word holds that word once, not three times.
+    """Each record's relevance: BM25F, per concept.
+
+    A concept counts once, by its best alternative, so a record holding three synonyms of
+    one word holds that word once, not three times; the alternatives of one level share
+    one rarity (see _Concept). Within an alternative, each column's occurrences count by
+    WEIGHTS and are weighed by that column's length against its average (LENGTH_WEIGHTS),
+    and only then saturate (k1 1.2): a long body of notes does not make a record's headline
+    or date say less. An entity a concept names holds that concept fully (as if it held it
+    without end): `show`'s subject for its own name.
 
     The record's text is worked out afresh from the record itself, the numbers of records
-    holding each alternative come from the stored index, with the base's size and average
-    record length. The index only proposed these records: one holding none of the query,
+    holding each level come from the stored index, with the base's size and its columns'
+    average lengths. The index only proposed these records: one holding none of the query,
     or a word of the vocabulary that the index says no record holds, means the index is
     damaged.
     """
@@ -540,34 +590,46 @@ def _scored(base: FactBase, records: dict[int, model.Record], concepts: list[_Co
         stems = {row: cols[0] for row, cols in _instances(db, "q").items()}
     finally:
         db.close()
-    total, average = base.meta("search:size")
-    idf: list[float] = []
-    for where, phrase in alternatives:
-        holding = base.search_count(_phrase(where, phrase))
-        if holding == 0:
-            _check_unfound(base, [_Concept("", ((where, phrase),))])
-        idf.append(max(1e-6, math.log((total - holding + 0.5) / (holding + 0.5))))
+    total, averages = _size(base)
+    # The rarity of each level of each concept: how many records hold any of its alternatives.
+    idf: dict[tuple[int, int], float] = {}
+    for number, concept in enumerate(concepts):
+        levels: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
+        for position, alternative in enumerate(concept.alternatives):
+            levels.setdefault(concept.level(position), []).append(alternative)
+        for level, held_by in levels.items():
+            holding = base.search_count(_expression(_Concept("", tuple(held_by))))
+            if holding == 0:
+                _check_unfound(base, [_Concept("", tuple(held_by))])
+            idf[number, level] = max(1e-6, math.log((total - holding + 0.5) / (holding + 0.5)))
     scored: dict[int, _Scored] = {}
-    for pos in records:
+    for pos, record in records.items():
         cols = texts.get(pos, [[] for _ in SEARCH_COLUMNS])
-        length = sum(len(tokens) for tokens in cols)
-        norm = 1.2 * (1 - 0.75 + 0.75 * length / max(average, 1e-6))
+        norms = [
+            1 - weight + weight * len(tokens) / max(average, 1e-6)
+            for weight, tokens, average in zip(LENGTH_WEIGHTS, cols, averages, strict=True)
+        ]
         relevance = 0.0
         held = in_head = 0
-        for concept in concepts:
+        for number, concept in enumerate(concepts):
             best = 0.0
             head = False
-            for where, phrase in concept.alternatives:
-                number = alternatives.index((where, phrase))
+            for position, (where, phrase) in enumerate(concept.alternatives):
+                row = alternatives.index((where, phrase))
                 exact = bool(phrase) and phrase[0] == "="
                 frequencies = [
-                    _frequency(tokens, stems.get(number, []), exact) if name in where.split() else 0
+                    _frequency(tokens, stems.get(row, []), exact) if name in where.split() else 0
                     for name, tokens in zip(SEARCH_COLUMNS, cols, strict=True)
                 ]
-                weighted = sum(weight * count for weight, count in zip(WEIGHTS, frequencies, strict=True))
+                weighted = sum(
+                    weight * count / norm for weight, count, norm in zip(WEIGHTS, frequencies, norms, strict=True)
+                )
                 if weighted:
-                    best = max(best, idf[number] * weighted * 2.2 / (weighted + norm))
+                    best = max(best, idf[number, concept.level(position)] * weighted * (_K1 + 1) / (weighted + _K1))
                     head = head or frequencies[0] > 0
+            if record.id in concept.entities:
+                level = concept.level(concept.alternatives.index(("involves", (_id_token(record.id),))))
+                best = max(best, idf[number, level] * (_K1 + 1))
             relevance += best
             held += best > 0
             in_head += head
@@ -575,6 +637,19 @@ def _scored(base: FactBase, records: dict[int, model.Record], concepts: list[_Co
             raise DamagedCache("the compiled fact base is damaged (search index)")
         scored[pos] = _Scored(relevance, held, in_head, len(cols[0]))
     return scored
+
+
+def _size(base: FactBase) -> tuple[int, list[float]]:
+    """How many records the base has, and each search column's average length."""
+    size = base.meta("search:size")
+    try:
+        total, averages = size
+        averages = [float(average) for average in averages]
+        if not isinstance(total, int) or len(averages) != len(SEARCH_COLUMNS):
+            raise ValueError(size)
+    except (TypeError, ValueError):
+        raise DamagedCache("the compiled fact base is damaged (search size)") from None
+    return total, averages
 
 
 def search(base: FactBase, query: str, *, limit: int = 10, kinds: Collection[str] = ()) -> list[Hit]:
