@@ -23,6 +23,7 @@ from dprkrel.core.paths import builtin_fact_path
 from dprkrel.core.reading import load
 from dprkrel.core.search import Hit, load_words, query_words, search
 from dprkrel.core.store import SEARCH_SQL, DamagedCache, FactBase
+from dprkrel.core.subjects import Match, NoMatch, resolve
 
 REPO = Path(__file__).resolve().parent.parent
 runner = CliRunner(env={"COLUMNS": "100", "NO_COLOR": "1", "DPRKREL_DATA": None})
@@ -176,6 +177,39 @@ def test_advice_is_no_longer_matched_to_vice(shipped_base: FactBase) -> None:
 def test_synonyms_find_the_other_words_of_their_group(shipped_base: FactBase) -> None:
     assert ids(search(shipped_base, "persona non grata"))[0] == "ev-2017-09-19-ambassador-expelled"
     assert "ev-2001-05-eu-prk-relations" in ids(search(shipped_base, "eu recognition"))[:2]
+
+
+def test_a_peoples_word_finds_its_countrys_missions_first(shipped_base: FactBase) -> None:
+    # "russian embassy in pyongyang" found Russia itself, then other countries' embassies in
+    # Pyongyang: "russian" was only a word, and the mission says "Russia".
+    def named(text: str) -> Match | None:
+        try:
+            best = resolve(shipped_base, text).best
+        except NoMatch:
+            return None
+        return best if best.score == 100 else None
+
+    checked = 0
+    for group in load_words()["synonyms"]:
+        people = group[0]
+        countries = [match for match in map(named, group[1:]) if match and match.kind == "country"]
+        if not countries or named(people):
+            continue
+        country = countries[0].id
+        if not shipped_base.mentioning([country], kind="mission"):
+            continue
+        top = search(shipped_base, f"{people} embassy", limit=1)[0].record
+        assert country in model.mentioned_ids(top) or top.id == country, (people, top.id)
+        checked += 1
+    assert checked >= 50
+
+
+def test_a_stop_word_in_capitals_that_names_a_subject_is_that_subject(shipped_base: FactBase) -> None:
+    assert query_words(shipped_base, "join the UN") == ["join", "un"]
+    assert query_words(shipped_base, "un embajador") == ["embajador"]
+    assert query_words(shipped_base, "UN EMBAJADOR") == ["embajador"]
+    assert query_words(shipped_base, "Does THE") == []
+    assert ids(search(shipped_base, "north korea joins the UN"))[0] == "ev-1991-09-prk-joins-un"
 
 
 def test_every_record_is_found_by_the_words_for_its_kind(shipped_base: FactBase) -> None:

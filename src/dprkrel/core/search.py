@@ -16,8 +16,10 @@ remove_diacritics 2`, so that "closes" finds "closed" and "Benós" finds "benos"
 A query is read into concepts: the words that mean something (stop words left out), each
 corrected against the base's vocabulary when the base does not know it (rapidfuzz), and
 widened to its synonyms; the subjects it names (any name or alias the subject index knows),
-which match the records that involve them or name them as the records do; and the years or
-months it names, which match the records dated then.
+which match the records that involve them or name them as the records do (a people's word,
+"swiss", stands for its country when synonyms.yaml says so); and the years or months it
+names, which match the records dated then. A stop word typed in capitals that names a
+subject ("UN") is that subject.
 
 Ranking is in two steps. FTS5's bm25(), with WEIGHTS per column (a word in a record's
 headline counts four times one in its body), proposes the _POOL records best matching any
@@ -90,6 +92,8 @@ _MARGIN = 20
 # How many records the whole query proposes before each is scored concept by concept.
 _POOL = 100
 _WORD = re.compile(r"\w+")
+# A word of letters as typed, to tell one written in capitals.
+_CAPITALS = re.compile(r"[^\W\d_]{2,}")
 _YEAR = re.compile(r"(1[89]|20)\d\d")
 _MONTHS = {
     **{name: number for number, name in enumerate(
@@ -334,8 +338,8 @@ def words_of(text: str) -> list[str]:
 
 def query_words(base: FactBase, query: str) -> list[str]:
     """The words of a query that search by, once folded: all but its stop words."""
-    stop = _words(base).stop
-    return [word for word in words_of(query)[:_MAX_QUERY_WORDS] if word not in stop]
+    tokens = words_of(query)[:_MAX_QUERY_WORDS]
+    return [word for word, stop in zip(tokens, _stops(base, query, tokens), strict=True) if not stop]
 
 
 def _correct(base: FactBase, word: str, words: _Words) -> str:
@@ -450,10 +454,19 @@ def _date(tokens: list[str], i: int, used: list[bool]) -> _Concept:
     return _Concept(" ".join(tokens[j] for j in sorted(taken)), tuple(alternatives), tuple(levels))
 
 
+def _stops(base: FactBase, query: str, tokens: Sequence[str]) -> list[bool]:
+    """Which of the query's words are stop words. A stop word typed in capitals, in a query
+    not all in capitals, that is a subject's name or code is that subject: "UN" in "join the
+    UN" is the United Nations, "un" in "un embajador" an article."""
+    stop = _words(base).stop
+    capitals = set() if query.isupper() else {fold(word) for word in _CAPITALS.findall(query) if word.isupper()}
+    return [token in stop and not (token in capitals and _subject(base, (token,))) for token in tokens]
+
+
 def _concepts(base: FactBase, query: str) -> list[_Concept]:
     words = _words(base)
     tokens = words_of(query)[:_MAX_QUERY_WORDS]
-    stop = [token in words.stop for token in tokens]
+    stop = _stops(base, query, tokens)
     concepts: list[_Concept] = []
     used = [False] * len(tokens)
     # Dates: a year, with the month and day beside it if there are ones.
@@ -491,7 +504,14 @@ def _concepts(base: FactBase, query: str) -> list[_Concept]:
         members = words.groups.get(span)
         if not members:
             return None
-        return _Concept(" ".join(span), tuple((_TEXT, member) for member in members))
+        alternatives = [(_TEXT, member) for member in members]
+        # A people's word stands for its country ("swiss" for Switzerland), as the country's
+        # name does: the records that involve the country hold it.
+        for member in members:
+            for entity_id, name, kind in _subject(base, member)[:1]:
+                if kind == "country":
+                    alternatives += [("involves", (_id_token(entity_id),)), (_TEXT, ("=", *words_of(name)))]
+        return _Concept(" ".join(span), tuple(dict.fromkeys(alternatives)))
 
     concepts += _spans(tokens, used, stop, _MAX_SUBJECT_WORDS, subject)
     concepts += _spans(tokens, used, [False] * len(tokens), words.longest, synonyms)
