@@ -35,7 +35,10 @@ record counts), per concept:
 - each column's occurrences are weighed by that column's length against its average
   (LENGTH_WEIGHTS: headline and body; the kind's words, subjects and dates are lists), so a
   long body of notes does not make a record's headline or date say less;
-- an entity holds the concept that names it fully: `조선` finds North Korea itself first.
+- an entity holds the concept that names it fully when its name is all the query asks:
+  `조선` finds North Korea itself first, while in "when did algeria recognise north korea"
+  Algeria holds its name only as its text does;
+- a synonym counts SYNONYM_WEIGHT of the words typed.
 
 Scores run from 0 to 100: the best record of a query scores 100, the others their
 relevance as a share of its (rounded to a tenth, at least 0.1). Records of equal score go
@@ -75,6 +78,9 @@ WEIGHTS = (4.0, 2.0, 1.0, 2.0, 4.0)
 LENGTH_WEIGHTS = (0.75, 0.0, 0.75, 0.0, 0.0)
 # BM25's k1: how soon more occurrences stop adding to a word's score.
 _K1 = 1.2
+# What a synonym of the words typed counts against the words themselves: a little less, so
+# that of two records holding a concept alike, the one in the words typed comes first.
+SYNONYM_WEIGHT = 0.8
 # A word the base does not hold is replaced by the closest word it does (fuzz.ratio) when
 # they are at least this alike; a one-letter typo of a five-letter word scores 80.
 CORRECTION_FLOOR = 80.0
@@ -306,6 +312,9 @@ class _Concept(Frozen):
     alternatives: tuple[tuple[str, tuple[str, ...]], ...]  # (columns, words of a phrase)
     levels: tuple[int, ...] = ()
     entities: tuple[str, ...] = ()
+    # For a synonym group, the words typed: a text alternative that is not them (once
+    # stemmed) counts SYNONYM_WEIGHT as much.
+    typed: tuple[str, ...] = ()
 
     def level(self, number: int) -> int:
         """The level of the alternative at this position."""
@@ -511,7 +520,7 @@ def _concepts(base: FactBase, query: str) -> list[_Concept]:
             for entity_id, name, kind in _subject(base, member)[:1]:
                 if kind == "country":
                     alternatives += [("involves", (_id_token(entity_id),)), (_TEXT, ("=", *words_of(name)))]
-        return _Concept(" ".join(span), tuple(dict.fromkeys(alternatives)))
+        return _Concept(" ".join(span), tuple(dict.fromkeys(alternatives)), typed=span)
 
     concepts += _spans(tokens, used, stop, _MAX_SUBJECT_WORDS, subject)
     concepts += _spans(tokens, used, [False] * len(tokens), words.longest, synonyms)
@@ -578,7 +587,7 @@ def _scored(base: FactBase, records: dict[int, model.Record], concepts: list[_Co
     WEIGHTS and are weighed by that column's length against its average (LENGTH_WEIGHTS),
     and only then saturate (k1 1.2): a long body of notes does not make a record's headline
     or date say less. An entity a concept names holds that concept fully (as if it held it
-    without end): `show`'s subject for its own name.
+    without end) when the concept is the whole query: `show`'s subject for its own name.
 
     The record's text is worked out afresh from the record itself, the numbers of records
     holding each level come from the stored index, with the base's size and its columns'
@@ -634,8 +643,10 @@ def _scored(base: FactBase, records: dict[int, model.Record], concepts: list[_Co
         for number, concept in enumerate(concepts):
             best = 0.0
             head = False
+            typed = stems.get(alternatives.index((_TEXT, concept.typed)), []) if concept.typed else []
             for position, (where, phrase) in enumerate(concept.alternatives):
                 row = alternatives.index((where, phrase))
+                weight = SYNONYM_WEIGHT if typed and where == _TEXT and stems.get(row, []) != typed else 1.0
                 exact = bool(phrase) and phrase[0] == "="
                 frequencies = [
                     _frequency(tokens, stems.get(row, []), exact) if name in where.split() else 0
@@ -645,9 +656,11 @@ def _scored(base: FactBase, records: dict[int, model.Record], concepts: list[_Co
                     weight * count / norm for weight, count, norm in zip(WEIGHTS, frequencies, norms, strict=True)
                 )
                 if weighted:
-                    best = max(best, idf[number, concept.level(position)] * weighted * (_K1 + 1) / (weighted + _K1))
+                    best = max(
+                        best, weight * idf[number, concept.level(position)] * weighted * (_K1 + 1) / (weighted + _K1)
+                    )
                     head = head or frequencies[0] > 0
-            if record.id in concept.entities:
+            if record.id in concept.entities and len(concepts) == 1:
                 level = concept.level(concept.alternatives.index(("involves", (_id_token(record.id),))))
                 best = max(best, idf[number, level] * (_K1 + 1))
             relevance += best
