@@ -543,29 +543,35 @@ class _Scored(Frozen):
     head_size: int  # how many words its headline has
 
 
-def _instances(db: Any, table: str) -> dict[int, list[list[str]]]:
-    """Per row of an in-memory FTS5 table: per column, its tokens (stemmed) in order."""
+def _positions(db: Any, table: str, terms: Collection[str] | None = None) -> dict[int, list[dict[str, list[int]]]]:
+    """Per row of an in-memory FTS5 table: per column, where each of its tokens (stemmed)
+    stands, or only each of `terms`."""
     db.execute(f"CREATE VIRTUAL TABLE {table}_v USING fts5vocab({table}, 'instance')")
-    rows: dict[int, list[dict[int, str]]] = {}
-    for term, row, column, offset in db.execute(f"SELECT term, doc, col, offset FROM {table}_v"):
-        rows.setdefault(row, [{} for _ in SEARCH_COLUMNS])[SEARCH_COLUMNS.index(column)][offset] = term
-    return {row: [[tokens[i] for i in sorted(tokens)] for tokens in cols] for row, cols in rows.items()}
+    sql = f"SELECT term, doc, col, offset FROM {table}_v"
+    if terms is not None:
+        sql += f" WHERE term IN ({', '.join('?' * len(terms))})"
+    rows: dict[int, list[dict[str, list[int]]]] = {}
+    for term, row, column, offset in db.execute(sql, tuple(terms or ())):
+        rows.setdefault(row, [{} for _ in SEARCH_COLUMNS])[SEARCH_COLUMNS.index(column)].setdefault(term, []).append(
+            offset
+        )
+    return rows
 
 
-def _frequency(tokens: list[str], phrase: list[str], exact: bool) -> int:
-    """How often a phrase occurs in a column: its words in a row (`exact`, or a single word),
-    else all within len(phrase) words of its first word, as FTS5's NEAR finds them."""
-    if not phrase:
+def _frequency(positions: dict[str, list[int]], phrase: list[str], exact: bool) -> int:
+    """How often a phrase occurs in a column, given where its tokens stand: its words in a
+    row (`exact`, or a single word), else all within 2 * len(phrase) words of its first word,
+    as FTS5's NEAR finds them."""
+    first = positions.get(phrase[0], []) if phrase else []
+    if len(phrase) <= 1 or not first:
+        return len(first)
+    others = [set(positions.get(word, ())) for word in phrase[1:]]
+    if not all(others):
         return 0
-    if exact or len(phrase) == 1:
-        size = len(phrase)
-        return sum(1 for i in range(len(tokens) - size + 1) if tokens[i : i + size] == phrase)
+    if exact:
+        return sum(1 for at in first if all(at + step in where for step, where in enumerate(others, 1)))
     reach = 2 * len(phrase)
-    return sum(
-        1
-        for i, token in enumerate(tokens)
-        if token == phrase[0] and all(word in tokens[max(0, i - reach) : i + reach + 1] for word in phrase[1:])
-    )
+    return sum(1 for at in first if all(any(abs(other - at) <= reach for other in where) for where in others))
 
 
 def _check_unfound(base: FactBase, concepts: list[_Concept]) -> None:
@@ -600,6 +606,8 @@ def _scored(base: FactBase, records: dict[int, model.Record], concepts: list[_Co
 
     words = _words(base)
     alternatives = list(dict.fromkeys(alternative for concept in concepts for alternative in concept.alternatives))
+    rows = {alternative: row for row, alternative in enumerate(alternatives)}
+    texts = {pos: columns(record, words.kinds) for pos, record in records.items()}
     db = sqlite3.connect(":memory:")
     try:
         for table in ("t", "q"):
@@ -608,15 +616,19 @@ def _scored(base: FactBase, records: dict[int, model.Record], concepts: list[_Co
             )
         db.executemany(
             f"INSERT INTO t (rowid, {', '.join(SEARCH_COLUMNS)}) VALUES ({', '.join('?' * (len(SEARCH_COLUMNS) + 1))})",
-            ((pos, *columns(record, words.kinds)) for pos, record in records.items()),
+            ((pos, *text) for pos, text in texts.items()),
         )
-        # The alternatives' own words, stemmed as the records' are.
+        # The alternatives' own words, stemmed as the records' are; then where the records
+        # hold them.
         db.executemany(
             "INSERT INTO q (rowid, head) VALUES (?, ?)",
             ((number, " ".join(phrase).lstrip("= ")) for number, (_where, phrase) in enumerate(alternatives)),
         )
-        texts = _instances(db, "t")
-        stems = {row: cols[0] for row, cols in _instances(db, "q").items()}
+        stems: dict[int, list[str]] = {}
+        for row, (phrase_at, *_others) in _positions(db, "q").items():
+            order = sorted((at, term) for term, offsets in phrase_at.items() for at in offsets)
+            stems[row] = [term for _at, term in order]
+        held_at = _positions(db, "t", sorted({term for phrase in stems.values() for term in phrase}))
     finally:
         db.close()
     total, averages = _size(base)
@@ -631,34 +643,42 @@ def _scored(base: FactBase, records: dict[int, model.Record], concepts: list[_Co
             if holding == 0:
                 _check_unfound(base, [_Concept("", tuple(held_by))])
             idf[number, level] = max(1e-6, math.log((total - holding + 0.5) / (holding + 0.5)))
+    # Per concept, each alternative as the loop below reads it: the columns it is sought in,
+    # its stemmed words, whether they are a name (in a row), and what it is worth (its
+    # level's rarity, less for a synonym of the words typed).
+    readings: list[list[tuple[list[bool], list[str], bool, float]]] = []
+    for number, concept in enumerate(concepts):
+        typed = stems.get(rows[_TEXT, concept.typed], []) if concept.typed else []
+        reading = []
+        for position, (where, phrase) in enumerate(concept.alternatives):
+            stemmed = stems.get(rows[where, phrase], [])
+            synonym = bool(typed) and where == _TEXT and stemmed != typed
+            worth = idf[number, concept.level(position)] * (SYNONYM_WEIGHT if synonym else 1.0)
+            sought = [name in where.split() for name in SEARCH_COLUMNS]
+            reading.append((sought, stemmed, bool(phrase) and phrase[0] == "=", worth))
+        readings.append(reading)
+    nothing: list[dict[str, list[int]]] = [{} for _ in SEARCH_COLUMNS]
     scored: dict[int, _Scored] = {}
     for pos, record in records.items():
-        cols = texts.get(pos, [[] for _ in SEARCH_COLUMNS])
+        cols = held_at.get(pos, nothing)
+        lengths = [len(_WORD.findall(text)) for text in texts[pos]]
         norms = [
-            1 - weight + weight * len(tokens) / max(average, 1e-6)
-            for weight, tokens, average in zip(LENGTH_WEIGHTS, cols, averages, strict=True)
+            (1 - weight + weight * length / max(average, 1e-6)) / column_weight
+            for weight, length, average, column_weight in zip(LENGTH_WEIGHTS, lengths, averages, WEIGHTS, strict=True)
         ]
         relevance = 0.0
         held = in_head = 0
         for number, concept in enumerate(concepts):
             best = 0.0
             head = False
-            typed = stems.get(alternatives.index((_TEXT, concept.typed)), []) if concept.typed else []
-            for position, (where, phrase) in enumerate(concept.alternatives):
-                row = alternatives.index((where, phrase))
-                weight = SYNONYM_WEIGHT if typed and where == _TEXT and stems.get(row, []) != typed else 1.0
-                exact = bool(phrase) and phrase[0] == "="
+            for sought, stemmed, exact, worth in readings[number]:
                 frequencies = [
-                    _frequency(tokens, stems.get(row, []), exact) if name in where.split() else 0
-                    for name, tokens in zip(SEARCH_COLUMNS, cols, strict=True)
+                    _frequency(positions, stemmed, exact) if wanted else 0
+                    for wanted, positions in zip(sought, cols, strict=True)
                 ]
-                weighted = sum(
-                    weight * count / norm for weight, count, norm in zip(WEIGHTS, frequencies, norms, strict=True)
-                )
+                weighted = sum(count / norm for count, norm in zip(frequencies, norms, strict=True) if count)
                 if weighted:
-                    best = max(
-                        best, weight * idf[number, concept.level(position)] * weighted * (_K1 + 1) / (weighted + _K1)
-                    )
+                    best = max(best, worth * weighted * (_K1 + 1) / (weighted + _K1))
                     head = head or frequencies[0] > 0
             if record.id in concept.entities and len(concepts) == 1:
                 level = concept.level(concept.alternatives.index(("involves", (_id_token(record.id),))))
@@ -668,7 +688,7 @@ def _scored(base: FactBase, records: dict[int, model.Record], concepts: list[_Co
             in_head += head
         if not held:
             raise DamagedCache("the compiled fact base is damaged (search index)")
-        scored[pos] = _Scored(relevance, held, in_head, len(cols[0]))
+        scored[pos] = _Scored(relevance, held, in_head, lengths[0])
     return scored
 
 
