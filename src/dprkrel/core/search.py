@@ -254,10 +254,12 @@ def columns(record: model.Record, kind_words: dict[str, list[str]]) -> tuple[str
     involves = set(model.mentioned_ids(record))
     if isinstance(record, model.Entity):
         involves.add(record.id)
+    # A text given twice (an entity's name and its English name) is said once: a record does
+    # not hold a word more for repeating itself.
     return (
-        fold(" \n".join(head)),
+        fold(" \n".join(dict.fromkeys(head))),
         fold(" \n".join(kind)),
-        fold(" \n".join(body)),
+        fold(" \n".join(dict.fromkeys(body))),
         " ".join(sorted(_id_token(entity) for entity in involves)),
         " ".join(sorted(set(dates))),
     )
