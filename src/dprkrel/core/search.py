@@ -41,7 +41,8 @@ record counts), per concept:
 - a synonym counts SYNONYM_WEIGHT of the words typed.
 
 Scores run from 0 to 100: the best record of a query scores 100, the others their
-relevance as a share of its (rounded to a tenth, at least 0.1). Records of equal score go
+relevance as a share of its (rounded to a tenth, at least 0.1, and at most 99.9 when less
+than the best: a near tie at the top still shows which record is ahead). Records of equal score go
 to the one holding more of the query's concepts, then more of them in its headline, then
 to the shorter headline, and only then by id.
 
@@ -721,17 +722,36 @@ def _search(base: FactBase, query: str, limit: int, kinds: Collection[str]) -> l
     concepts = _concepts(base, query)
     if not concepts:
         return []
+    size = max(limit + _MARGIN, _POOL)
     match = " OR ".join(_expression(concept) for concept in concepts)
-    pool = [pos for pos, _rank in base.search_ranked(match, WEIGHTS, max(limit + _MARGIN, _POOL), kinds)]
+    pool = [pos for pos, _rank in base.search_ranked(match, WEIGHTS, size, kinds)]
+    if len(concepts) > 1:
+        # bm25() weighs a whole record's length: a long record holding every concept (the
+        # Madrid break-in for "embassy incident") can rank below a hundred short ones holding
+        # the commonest. The records holding them all are proposed as well.
+        every = " AND ".join(_expression(concept) for concept in concepts)
+        pool = list(dict.fromkeys([pos for pos, _rank in base.search_ranked(every, WEIGHTS, size, kinds)] + pool))
     records = base.at(pool)
     if len(records) != len(pool):
         raise DamagedCache("the compiled fact base is damaged (search index)")
+    # The entities the query names are scored whatever bm25() thinks of them (North Korea's
+    # many names make a long headline), under keys of their own when not proposed.
+    if not kinds or "entity" in kinds:
+        proposed = {record.id for record in records.values()}
+        for entity_id in dict.fromkeys(entity for concept in concepts for entity in concept.entities):
+            entity = base.get(entity_id) if entity_id not in proposed else None
+            if entity is not None:
+                records[-1 - len(records)] = entity
     if not records:
         _check_unfound(base, concepts)
         return []
     scored = _scored(base, records, concepts)
     best = max(item.relevance for item in scored.values())
-    scores = {pos: max(0.1, round(100.0 * item.relevance / best, 1)) for pos, item in scored.items()}
+    # 100 is the best relevance's alone: one a little below it, rounded, shows as 99.9.
+    scores = {
+        pos: 100.0 if item.relevance == best else min(99.9, max(0.1, round(100.0 * item.relevance / best, 1)))
+        for pos, item in scored.items()
+    }
     order = sorted(
         records,
         key=lambda pos: (-scores[pos], -scored[pos].held, -scored[pos].in_head, scored[pos].head_size, records[pos].id),
