@@ -225,6 +225,17 @@ def test_synonyms_find_the_other_words_of_their_group(shipped_base: FactBase) ->
     assert "ev-2001-05-eu-prk-relations" in ids(search(shipped_base, "eu recognition"))[:2]
 
 
+@pytest.mark.parametrize("query", ["broke off relations", "severed ties", "rompió relaciones"])
+def test_relations_broken_off_are_found_by_any_words_for_it(shipped_base: FactBase, query: str) -> None:
+    # "sever" was in the group, and stemmed it is "several" and "severe": Benin's "good
+    # relations with several communist countries" and South Korea's severe floods came first.
+    broken = {event.id for event in shipped_base.of_type(model.Event) if event.change == "broken"}
+    assert broken
+    found = search(shipped_base, query, limit=len(broken) + 2)
+    assert broken <= set(ids(found))
+    assert not any(re.search(r"\bsever(al|e)\b", _text(hit.record)[0]) for hit in found)
+
+
 def test_a_synonym_counts_no_more_than_the_word_typed(shipped_base: FactBase) -> None:
     # "relations" found two records saying "ties" first, at 100 each: the rarer word of the
     # group counted for more than the word typed.
