@@ -303,12 +303,12 @@ def index(
 class _Concept(Frozen):
     """One thing a query asks for: any of its alternatives, each a phrase in some columns.
 
-    The alternatives of one level are one term, that of `levels` (one per alternative; all
-    one level when empty): they share one rarity (the number of records holding any of them),
-    so that a synonym scores as the word typed, not more for being a rarer word. Levels
-    are precisions of a date (a day, then its month, then its year) and the subjects a name
-    could mean, whose rarities differ. `entities` are the subjects the concept names: each
-    holds it as fully as a record can.
+    Alternatives of the same level (`levels` holds one per alternative; all are of one level
+    when it is empty) are one term: they share one rarity, the number of records holding any
+    of them, so that a synonym scores as the word typed, not more for being a rarer word.
+    Levels of their own are the precisions of a date (a day, its month, its year) and the
+    subjects an ambiguous name means, whose rarities differ. `entities` are the subjects the
+    concept names: each holds it as fully as a record can when it is all the query asks.
     """
 
     text: str
