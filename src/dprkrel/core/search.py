@@ -664,6 +664,7 @@ def _scored(base: FactBase, records: dict[int, model.Record], concepts: list[_Co
     scored: dict[int, _Scored] = {}
     for pos, record in records.items():
         cols = held_at.get(pos, nothing)
+        terms = {term for positions in cols for term in positions}
         lengths = [len(_WORD.findall(text)) for text in texts[pos]]
         norms = [
             (1 - weight + weight * length / max(average, 1e-6)) / column_weight
@@ -675,6 +676,8 @@ def _scored(base: FactBase, records: dict[int, model.Record], concepts: list[_Co
             best = 0.0
             head = False
             for sought, stemmed, exact, worth in readings[number]:
+                if not stemmed or stemmed[0] not in terms:
+                    continue
                 frequencies = [
                     _frequency(positions, stemmed, exact) if wanted else 0
                     for wanted, positions in zip(sought, cols, strict=True)
