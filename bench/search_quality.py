@@ -6,7 +6,7 @@ Usage (with the Python of the environment dprkrel is installed in):
 
 Prints the share of questions with an answer first and in the top 3, and every question
 whose answer is not first (its rank, or "-" when missing from the top 10). The test
-tests/test_search_quality.py asserts the thresholds: at least 90 % in the top 3, 70 % first.
+tests/test_search.py asserts the thresholds: at least 90 % in the top 3, 70 % first.
 """
 
 from __future__ import annotations

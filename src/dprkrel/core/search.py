@@ -16,18 +16,33 @@ remove_diacritics 2`, so that "closes" finds "closed" and "Benós" finds "benos"
 A query is read into concepts: the words that mean something (stop words left out), each
 corrected against the base's vocabulary when the base does not know it (rapidfuzz), and
 widened to its synonyms; the subjects it names (any name or alias the subject index knows),
-which match the records that involve them or name them as the records do; and the years or
-months it names, which match the records dated then.
+which match the records that involve them or name them as the records do (a people's word,
+"swiss", stands for its country when synonyms.yaml says so); and the years or months it
+names, which match the records dated then. A stop word typed in capitals that names a
+subject ("UN") is that subject.
 
 Ranking is in two steps. FTS5's bm25(), with WEIGHTS per column (a word in a record's
 headline counts four times one in its body), proposes the _POOL records best matching any
-concept. Each of those is then scored by BM25 as bm25() works it out (k1 1.2, b 0.75, the
-same weights, the base's own record counts and average length), but per concept: a concept
-counts once, by its best alternative, so a record holding three synonyms of one word, or a
-subject both by name and by reference, holds it once.
+concept. Each of those is then scored by BM25F (k1 1.2, the same weights, the base's own
+record counts), per concept:
+
+- a concept counts once, by its best alternative, so a record holding three synonyms of
+  one word, or a subject both by name and by reference, holds it once;
+- its alternatives are one term, as rare as the records holding any of them, so a synonym
+  scores as the word typed, not more for being rarer ("ties" for "relations"); only the
+  precisions of a date (a day is rarer than its month and year) and the subjects an
+  ambiguous name means are rare each in their own measure;
+- each column's occurrences are weighed by that column's length against its average
+  (LENGTH_WEIGHTS: headline and body; the kind's words, subjects and dates are lists), so a
+  long body of notes does not make a record's headline or date say less;
+- an entity holds the concept that names it fully when its name is all the query asks:
+  `조선` finds North Korea itself first, while in "when did algeria recognise north korea"
+  Algeria holds its name only as its text does;
+- a synonym counts SYNONYM_WEIGHT of the words typed.
 
 Scores run from 0 to 100: the best record of a query scores 100, the others their
-relevance as a share of its (rounded to a tenth, at least 0.1). Records of equal score go
+relevance as a share of its (rounded to a tenth, at least 0.1, and at most 99.9 when less
+than the best: a near tie at the top still shows which record is ahead). Records of equal score go
 to the one holding more of the query's concepts, then more of them in its headline, then
 to the shorter headline, and only then by id.
 
@@ -58,6 +73,15 @@ if TYPE_CHECKING:
 # A headline word and a record's own date say most about what a record is; the kind's words
 # and the subjects it involves come next; details least.
 WEIGHTS = (4.0, 2.0, 1.0, 2.0, 4.0)
+# How much a column's length weighs on the words it holds (BM25F's b, per column): in text
+# (headline, body) a word among many says less than one among few; the kind's words, the
+# subjects involved and the dates are lists, whose length says nothing of what each means.
+LENGTH_WEIGHTS = (0.75, 0.0, 0.75, 0.0, 0.0)
+# BM25's k1: how soon more occurrences stop adding to a word's score.
+_K1 = 1.2
+# What a synonym of the words typed counts against the words themselves: a little less, so
+# that of two records holding a concept alike, the one in the words typed comes first.
+SYNONYM_WEIGHT = 0.8
 # A word the base does not hold is replaced by the closest word it does (fuzz.ratio) when
 # they are at least this alike; a one-letter typo of a five-letter word scores 80.
 CORRECTION_FLOOR = 80.0
@@ -75,6 +99,8 @@ _MARGIN = 20
 # How many records the whole query proposes before each is scored concept by concept.
 _POOL = 100
 _WORD = re.compile(r"\w+")
+# A word of letters as typed, to tell one written in capitals.
+_CAPITALS = re.compile(r"[^\W\d_]{2,}")
 _YEAR = re.compile(r"(1[89]|20)\d\d")
 _MONTHS = {
     **{name: number for number, name in enumerate(
@@ -87,7 +113,7 @@ _MONTHS = {
          "octubre", "noviembre", "diciembre"), 1)},
 }  # fmt: skip
 # Fields whose text goes in the headline column.
-_HEAD_FIELDS = frozenset({"name", "names", "aliases", "codes", "title", "summary", "scope", "advice"})
+_HEAD_FIELDS = frozenset({"name", "names", "aliases", "former_names", "codes", "title", "summary", "scope", "advice"})
 # Fields that name other records or entities (the involves column holds those), say how a
 # record is kept, or are a language code: not text to search.
 _REFERENCES = frozenset(
@@ -95,11 +121,12 @@ _REFERENCES = frozenset(
         "id", "sources", "citation", "origin", "lang", "actors", "places", "sending", "host", "city",
         "issuer", "subject", "imposer", "target", "donor", "recipient", "channels", "prompted_by",
         "refers_to", "subjects", "country", "part_of", "of", "on_behalf_of", "registration_mission",
-        "consular_help_missions", "opens_period", "url", "license",
+        "consular_help_missions", "opens_period", "url", "license", "between", "mission", "jurisdictions",
+        "relation", "successor",
     }
 )  # fmt: skip
 # Fields whose value is a category: their words go in the kind column.
-_CATEGORIES = frozenset({"category", "entity_kind", "mission_kind", "measure_kind"})
+_CATEGORIES = frozenset({"category", "entity_kind", "mission_kind", "measure_kind", "change", "status"})
 # Fields every record has or that hold its main text: their names say nothing of its kind.
 _COMMON_FIELDS = frozenset(
     {"id", "sources", "inferred", "present_tense", "note", "origin", "name", "names", "summary", "title", "lang"}
@@ -221,14 +248,19 @@ def columns(record: model.Record, kind_words: dict[str, list[str]]) -> tuple[str
         if name in _CATEGORIES:
             kind.append(str(value).replace("_", " "))
         else:
-            walk(value, head if name in _HEAD_FIELDS else body, True)
+            # An undated event's date is only the latest its source allows (see model.Event):
+            # not a date it happened on, so not one that dates it.
+            own = not (name == "date" and isinstance(record, model.Event) and record.undated)
+            walk(value, head if name in _HEAD_FIELDS else body, own)
     involves = set(model.mentioned_ids(record))
     if isinstance(record, model.Entity):
         involves.add(record.id)
+    # A text given twice (an entity's name and its English name) is said once: a record does
+    # not hold a word more for repeating itself.
     return (
-        fold(" \n".join(head)),
+        fold(" \n".join(dict.fromkeys(head))),
         fold(" \n".join(kind)),
-        fold(" \n".join(body)),
+        fold(" \n".join(dict.fromkeys(body))),
         " ".join(sorted(_id_token(entity) for entity in involves)),
         " ".join(sorted(set(dates))),
     )
@@ -241,23 +273,25 @@ def index(
 
     Rows are (position, head, kind, body, involves, dates), made as they are written. The
     vocabulary (every word of the text columns and the stop words: what a misspelt query
-    word is corrected against) and the size ([how many records, their average number of
-    words], which BM25 weighs a record's length by) fill as the rows are read: they are
-    whole once the rows are all written.
+    word is corrected against) and the size ([how many records, [the average number of
+    words of each column]], which BM25 weighs each column's length by) fill as the rows are
+    read: they are whole once the rows are all written.
     """
     vocabulary: set[str] = set()
     for text in words["stop"]:
         vocabulary.update(text.split())
-    size = [0, 0.0]
+    size: list[Any] = [0, [0.0] * len(SEARCH_COLUMNS)]
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        tokens = 0
+        tokens = [0] * len(SEARCH_COLUMNS)
         for pos, record in enumerate(records):
             row = columns(record, words["kinds"])
-            text = _WORD.findall(" ".join(row[:3]))
-            vocabulary.update(text)
-            tokens += len(text) + len(row[3].split()) + len(row[4].split())
-            size[:] = [pos + 1, tokens / (pos + 1)]
+            for column, text in enumerate(row):
+                found = _WORD.findall(text)
+                tokens[column] += len(found)
+                if column < 3:
+                    vocabulary.update(found)
+            size[:] = [pos + 1, [count / (pos + 1) for count in tokens]]
             yield (pos, *row)
 
     return rows(), vocabulary, size
@@ -267,10 +301,27 @@ def index(
 
 
 class _Concept(Frozen):
-    """One thing a query asks for: any of its alternatives, each a phrase in some columns."""
+    """One thing a query asks for: any of its alternatives, each a phrase in some columns.
+
+    Alternatives of the same level (`levels` holds one per alternative; all are of one level
+    when it is empty) are one term: they share one rarity, the number of records holding any
+    of them, so that a synonym scores as the word typed, not more for being a rarer word.
+    Levels of their own are the precisions of a date (a day, its month, its year) and the
+    subjects an ambiguous name means, whose rarities differ. `entities` are the subjects the
+    concept names: each holds it as fully as a record can when it is all the query asks.
+    """
 
     text: str
     alternatives: tuple[tuple[str, tuple[str, ...]], ...]  # (columns, words of a phrase)
+    levels: tuple[int, ...] = ()
+    entities: tuple[str, ...] = ()
+    # For a synonym group, the words typed: a text alternative that is not them (once
+    # stemmed) counts SYNONYM_WEIGHT as much.
+    typed: tuple[str, ...] = ()
+
+    def level(self, number: int) -> int:
+        """The level of the alternative at this position."""
+        return self.levels[number] if self.levels else 0
 
 
 def _phrase(columns_: str, words: Sequence[str]) -> str:
@@ -299,8 +350,8 @@ def words_of(text: str) -> list[str]:
 
 def query_words(base: FactBase, query: str) -> list[str]:
     """The words of a query that search by, once folded: all but its stop words."""
-    stop = _words(base).stop
-    return [word for word in words_of(query)[:_MAX_QUERY_WORDS] if word not in stop]
+    tokens = words_of(query)[:_MAX_QUERY_WORDS]
+    return [word for word, stop in zip(tokens, _stops(base, query, tokens), strict=True) if not stop]
 
 
 def _correct(base: FactBase, word: str, words: _Words) -> str:
@@ -325,9 +376,9 @@ def _vocabulary(base: FactBase) -> list[str]:
     return vocabulary
 
 
-def _subject(base: FactBase, words: Sequence[str]) -> list[tuple[str, str]]:
-    """The (id, name) of the entity these words name exactly (a name, alias or code), then
-    of the others the subject index says they could as well mean; [] for none."""
+def _subject(base: FactBase, words: Sequence[str]) -> list[tuple[str, str, str]]:
+    """The (id, name, kind) of the entity these words name exactly (a name, alias or code),
+    then of the others the subject index says they could as well mean; [] for none."""
     from dprkrel.core.normalise import normalise
     from dprkrel.core.subjects import SubjectIndex
 
@@ -341,7 +392,7 @@ def _subject(base: FactBase, words: Sequence[str]) -> list[tuple[str, str]]:
     for name in index.complete(text, limit=_COMPLETIONS):
         if normalise(name) == key:
             resolution = index.resolve(name)
-            return [(match.id, match.name) for match in (resolution.best, *resolution.alternatives)]
+            return [(match.id, match.name, match.kind) for match in (resolution.best, *resolution.alternatives)]
     return []
 
 
@@ -402,18 +453,32 @@ def _date(tokens: list[str], i: int, used: list[bool]) -> _Concept:
             taken.append(i + 2)
     for j in taken:
         used[j] = True
+    # A record dated that year, or naming the year in its text, holds the year; a record
+    # dated that month or day holds the rarer, finer level.
     alternatives = [("dates", (year,)), (_TEXT, (year,))]
+    levels = [0, 0]
     if month:
         alternatives.insert(0, ("dates", (f"{year}{month:02d}",)))
+        levels.insert(0, 1)
         if day:
             alternatives.insert(0, ("dates", (f"{year}{month:02d}{day:02d}",)))
-    return _Concept(" ".join(tokens[j] for j in sorted(taken)), tuple(alternatives))
+            levels.insert(0, 2)
+    return _Concept(" ".join(tokens[j] for j in sorted(taken)), tuple(alternatives), tuple(levels))
+
+
+def _stops(base: FactBase, query: str, tokens: Sequence[str]) -> list[bool]:
+    """Which of the query's words are stop words. A stop word typed in capitals, in a query
+    not all in capitals, that is a subject's name or code is that subject: "UN" in "join the
+    UN" is the United Nations, "un" in "un embajador" an article."""
+    stop = _words(base).stop
+    capitals = set() if query.isupper() else {fold(word) for word in _CAPITALS.findall(query) if word.isupper()}
+    return [token in stop and not (token in capitals and _subject(base, (token,))) for token in tokens]
 
 
 def _concepts(base: FactBase, query: str) -> list[_Concept]:
     words = _words(base)
     tokens = words_of(query)[:_MAX_QUERY_WORDS]
-    stop = [token in words.stop for token in tokens]
+    stop = _stops(base, query, tokens)
     concepts: list[_Concept] = []
     used = [False] * len(tokens)
     # Dates: a year, with the month and day beside it if there are ones.
@@ -432,16 +497,33 @@ def _concepts(base: FactBase, query: str) -> list[_Concept]:
         # The records that involve it, and those that name it as the base's texts do: by its
         # own name, not the alias typed ("corea del norte" is "North Korea" in the records).
         # A name several entities bear ("korea") stands for each, and for its own words.
-        alternatives: list[tuple[str, tuple[str, ...]]] = []
-        for entity_id, name in entities:
-            alternatives += [("involves", (_id_token(entity_id),)), (_TEXT, ("=", *(words_of(name) or span)))]
+        # Each entity is a level of its own: "korea" names North Korea in most records and
+        # South Korea in fewer, and a record naming either holds it.
+        alternatives: dict[tuple[str, tuple[str, ...]], int] = {}
+        for level, (entity_id, name, _kind) in enumerate(entities):
+            alternatives.setdefault(("involves", (_id_token(entity_id),)), level)
+            alternatives.setdefault((_TEXT, ("=", *(words_of(name) or span))), level)
         if len(entities) > 1:
-            alternatives.append((_TEXT, ("=", *span)))
-        return _Concept(" ".join(span), tuple(dict.fromkeys(alternatives)))
+            alternatives.setdefault((_TEXT, ("=", *span)), len(entities))
+        return _Concept(
+            " ".join(span),
+            tuple(alternatives),
+            tuple(alternatives.values()),
+            tuple(entity_id for entity_id, _name, _kind in entities),
+        )
 
     def synonyms(span: tuple[str, ...]) -> _Concept | None:
         members = words.groups.get(span)
-        return _Concept(" ".join(span), tuple((_TEXT, member) for member in members)) if members else None
+        if not members:
+            return None
+        alternatives = [(_TEXT, member) for member in members]
+        # A people's word stands for its country ("swiss" for Switzerland), as the country's
+        # name does: the records that involve the country hold it.
+        for member in members:
+            for entity_id, name, kind in _subject(base, member)[:1]:
+                if kind == "country":
+                    alternatives += [("involves", (_id_token(entity_id),)), (_TEXT, ("=", *words_of(name)))]
+        return _Concept(" ".join(span), tuple(dict.fromkeys(alternatives)), typed=span)
 
     concepts += _spans(tokens, used, stop, _MAX_SUBJECT_WORDS, subject)
     concepts += _spans(tokens, used, [False] * len(tokens), words.longest, synonyms)
@@ -464,29 +546,35 @@ class _Scored(Frozen):
     head_size: int  # how many words its headline has
 
 
-def _instances(db: Any, table: str) -> dict[int, list[list[str]]]:
-    """Per row of an in-memory FTS5 table: per column, its tokens (stemmed) in order."""
+def _positions(db: Any, table: str, terms: Collection[str] | None = None) -> dict[int, list[dict[str, list[int]]]]:
+    """Per row of an in-memory FTS5 table: per column, where each of its tokens (stemmed)
+    stands, or only each of `terms`."""
     db.execute(f"CREATE VIRTUAL TABLE {table}_v USING fts5vocab({table}, 'instance')")
-    rows: dict[int, list[dict[int, str]]] = {}
-    for term, row, column, offset in db.execute(f"SELECT term, doc, col, offset FROM {table}_v"):
-        rows.setdefault(row, [{} for _ in SEARCH_COLUMNS])[SEARCH_COLUMNS.index(column)][offset] = term
-    return {row: [[tokens[i] for i in sorted(tokens)] for tokens in cols] for row, cols in rows.items()}
+    sql = f"SELECT term, doc, col, offset FROM {table}_v"
+    if terms is not None:
+        sql += f" WHERE term IN ({', '.join('?' * len(terms))})"
+    rows: dict[int, list[dict[str, list[int]]]] = {}
+    for term, row, column, offset in db.execute(sql, tuple(terms or ())):
+        rows.setdefault(row, [{} for _ in SEARCH_COLUMNS])[SEARCH_COLUMNS.index(column)].setdefault(term, []).append(
+            offset
+        )
+    return rows
 
 
-def _frequency(tokens: list[str], phrase: list[str], exact: bool) -> int:
-    """How often a phrase occurs in a column: its words in a row (`exact`, or a single word),
-    else all within len(phrase) words of its first word, as FTS5's NEAR finds them."""
-    if not phrase:
+def _frequency(positions: dict[str, list[int]], phrase: list[str], exact: bool) -> int:
+    """How often a phrase occurs in a column, given where its tokens stand: its words in a
+    row (`exact`, or a single word), else all within 2 * len(phrase) words of its first word,
+    as FTS5's NEAR finds them."""
+    first = positions.get(phrase[0], []) if phrase else []
+    if len(phrase) <= 1 or not first:
+        return len(first)
+    others = [set(positions.get(word, ())) for word in phrase[1:]]
+    if not all(others):
         return 0
-    if exact or len(phrase) == 1:
-        size = len(phrase)
-        return sum(1 for i in range(len(tokens) - size + 1) if tokens[i : i + size] == phrase)
+    if exact:
+        return sum(1 for at in first if all(at + step in where for step, where in enumerate(others, 1)))
     reach = 2 * len(phrase)
-    return sum(
-        1
-        for i, token in enumerate(tokens)
-        if token == phrase[0] and all(word in tokens[max(0, i - reach) : i + reach + 1] for word in phrase[1:])
-    )
+    return sum(1 for at in first if all(any(abs(other - at) <= reach for other in where) for where in others))
 
 
 def _check_unfound(base: FactBase, concepts: list[_Concept]) -> None:
@@ -500,13 +588,19 @@ def _check_unfound(base: FactBase, concepts: list[_Concept]) -> None:
 
 
 def _scored(base: FactBase, records: dict[int, model.Record], concepts: list[_Concept]) -> dict[int, _Scored]:
-    """Each record's relevance, BM25 as FTS5's bm25() works it out (k1 1.2, b 0.75, the
-    weights of WEIGHTS), but per concept: a concept counts once, by its best alternative,
-    so a record holding three synonyms of one word holds that word once, not three times.
+    """Each record's relevance: BM25F, per concept.
+
+    A concept counts once, by its best alternative, so a record holding three synonyms of
+    one word holds that word once, not three times; the alternatives of one level share
+    one rarity (see _Concept). Within an alternative, each column's occurrences count by
+    WEIGHTS and are weighed by that column's length against its average (LENGTH_WEIGHTS),
+    and only then saturate (k1 1.2): a long body of notes does not make a record's headline
+    or date say less. An entity a concept names holds that concept fully (as if it held it
+    without end) when the concept is the whole query: `show`'s subject for its own name.
 
     The record's text is worked out afresh from the record itself, the numbers of records
-    holding each alternative come from the stored index, with the base's size and average
-    record length. The index only proposed these records: one holding none of the query,
+    holding each level come from the stored index, with the base's size and its columns'
+    average lengths. The index only proposed these records: one holding none of the query,
     or a word of the vocabulary that the index says no record holds, means the index is
     damaged.
     """
@@ -515,6 +609,8 @@ def _scored(base: FactBase, records: dict[int, model.Record], concepts: list[_Co
 
     words = _words(base)
     alternatives = list(dict.fromkeys(alternative for concept in concepts for alternative in concept.alternatives))
+    rows = {alternative: row for row, alternative in enumerate(alternatives)}
+    texts = {pos: columns(record, words.kinds) for pos, record in records.items()}
     db = sqlite3.connect(":memory:")
     try:
         for table in ("t", "q"):
@@ -523,52 +619,96 @@ def _scored(base: FactBase, records: dict[int, model.Record], concepts: list[_Co
             )
         db.executemany(
             f"INSERT INTO t (rowid, {', '.join(SEARCH_COLUMNS)}) VALUES ({', '.join('?' * (len(SEARCH_COLUMNS) + 1))})",
-            ((pos, *columns(record, words.kinds)) for pos, record in records.items()),
+            ((pos, *text) for pos, text in texts.items()),
         )
-        # The alternatives' own words, stemmed as the records' are.
+        # The alternatives' own words, stemmed as the records' are; then where the records
+        # hold them.
         db.executemany(
             "INSERT INTO q (rowid, head) VALUES (?, ?)",
             ((number, " ".join(phrase).lstrip("= ")) for number, (_where, phrase) in enumerate(alternatives)),
         )
-        texts = _instances(db, "t")
-        stems = {row: cols[0] for row, cols in _instances(db, "q").items()}
+        stems: dict[int, list[str]] = {}
+        for row, (phrase_at, *_others) in _positions(db, "q").items():
+            order = sorted((at, term) for term, offsets in phrase_at.items() for at in offsets)
+            stems[row] = [term for _at, term in order]
+        held_at = _positions(db, "t", sorted({term for phrase in stems.values() for term in phrase}))
     finally:
         db.close()
-    total, average = base.meta("search:size")
-    idf: list[float] = []
-    for where, phrase in alternatives:
-        holding = base.search_count(_phrase(where, phrase))
-        if holding == 0:
-            _check_unfound(base, [_Concept("", ((where, phrase),))])
-        idf.append(max(1e-6, math.log((total - holding + 0.5) / (holding + 0.5))))
+    total, averages = _size(base)
+    # The rarity of each level of each concept: how many records hold any of its alternatives.
+    idf: dict[tuple[int, int], float] = {}
+    for number, concept in enumerate(concepts):
+        levels: dict[int, list[tuple[str, tuple[str, ...]]]] = {}
+        for position, alternative in enumerate(concept.alternatives):
+            levels.setdefault(concept.level(position), []).append(alternative)
+        for level, held_by in levels.items():
+            holding = base.search_count(_expression(_Concept("", tuple(held_by))))
+            if holding == 0:
+                _check_unfound(base, [_Concept("", tuple(held_by))])
+            idf[number, level] = max(1e-6, math.log((total - holding + 0.5) / (holding + 0.5)))
+    # Per concept, each alternative as the loop below reads it: the columns it is sought in,
+    # its stemmed words, whether they are a name (in a row), and what it is worth (its
+    # level's rarity, less for a synonym of the words typed).
+    readings: list[list[tuple[list[bool], list[str], bool, float]]] = []
+    for number, concept in enumerate(concepts):
+        typed = stems.get(rows[_TEXT, concept.typed], []) if concept.typed else []
+        reading = []
+        for position, (where, phrase) in enumerate(concept.alternatives):
+            stemmed = stems.get(rows[where, phrase], [])
+            synonym = bool(typed) and where == _TEXT and stemmed != typed
+            worth = idf[number, concept.level(position)] * (SYNONYM_WEIGHT if synonym else 1.0)
+            sought = [name in where.split() for name in SEARCH_COLUMNS]
+            reading.append((sought, stemmed, bool(phrase) and phrase[0] == "=", worth))
+        readings.append(reading)
+    nothing: list[dict[str, list[int]]] = [{} for _ in SEARCH_COLUMNS]
     scored: dict[int, _Scored] = {}
-    for pos in records:
-        cols = texts.get(pos, [[] for _ in SEARCH_COLUMNS])
-        length = sum(len(tokens) for tokens in cols)
-        norm = 1.2 * (1 - 0.75 + 0.75 * length / max(average, 1e-6))
+    for pos, record in records.items():
+        cols = held_at.get(pos, nothing)
+        terms = {term for positions in cols for term in positions}
+        lengths = [len(_WORD.findall(text)) for text in texts[pos]]
+        norms = [
+            (1 - weight + weight * length / max(average, 1e-6)) / column_weight
+            for weight, length, average, column_weight in zip(LENGTH_WEIGHTS, lengths, averages, WEIGHTS, strict=True)
+        ]
         relevance = 0.0
         held = in_head = 0
-        for concept in concepts:
+        for number, concept in enumerate(concepts):
             best = 0.0
             head = False
-            for where, phrase in concept.alternatives:
-                number = alternatives.index((where, phrase))
-                exact = bool(phrase) and phrase[0] == "="
+            for sought, stemmed, exact, worth in readings[number]:
+                if not stemmed or stemmed[0] not in terms:
+                    continue
                 frequencies = [
-                    _frequency(tokens, stems.get(number, []), exact) if name in where.split() else 0
-                    for name, tokens in zip(SEARCH_COLUMNS, cols, strict=True)
+                    _frequency(positions, stemmed, exact) if wanted else 0
+                    for wanted, positions in zip(sought, cols, strict=True)
                 ]
-                weighted = sum(weight * count for weight, count in zip(WEIGHTS, frequencies, strict=True))
+                weighted = sum(count / norm for count, norm in zip(frequencies, norms, strict=True) if count)
                 if weighted:
-                    best = max(best, idf[number] * weighted * 2.2 / (weighted + norm))
+                    best = max(best, worth * weighted * (_K1 + 1) / (weighted + _K1))
                     head = head or frequencies[0] > 0
+            if record.id in concept.entities and len(concepts) == 1:
+                level = concept.level(concept.alternatives.index(("involves", (_id_token(record.id),))))
+                best = max(best, idf[number, level] * (_K1 + 1))
             relevance += best
             held += best > 0
             in_head += head
         if not held:
             raise DamagedCache("the compiled fact base is damaged (search index)")
-        scored[pos] = _Scored(relevance, held, in_head, len(cols[0]))
+        scored[pos] = _Scored(relevance, held, in_head, lengths[0])
     return scored
+
+
+def _size(base: FactBase) -> tuple[int, list[float]]:
+    """How many records the base has, and each search column's average length."""
+    size = base.meta("search:size")
+    try:
+        total, averages = size
+        averages = [float(average) for average in averages]
+        if not isinstance(total, int) or len(averages) != len(SEARCH_COLUMNS):
+            raise ValueError(size)
+    except (TypeError, ValueError):
+        raise DamagedCache("the compiled fact base is damaged (search size)") from None
+    return total, averages
 
 
 def search(base: FactBase, query: str, *, limit: int = 10, kinds: Collection[str] = ()) -> list[Hit]:
@@ -585,17 +725,36 @@ def _search(base: FactBase, query: str, limit: int, kinds: Collection[str]) -> l
     concepts = _concepts(base, query)
     if not concepts:
         return []
+    size = max(limit + _MARGIN, _POOL)
     match = " OR ".join(_expression(concept) for concept in concepts)
-    pool = [pos for pos, _rank in base.search_ranked(match, WEIGHTS, max(limit + _MARGIN, _POOL), kinds)]
+    pool = [pos for pos, _rank in base.search_ranked(match, WEIGHTS, size, kinds)]
+    if len(concepts) > 1:
+        # bm25() weighs a whole record's length: a long record holding every concept (the
+        # Madrid break-in for "embassy incident") can rank below a hundred short ones holding
+        # the commonest. The records holding them all are proposed as well.
+        every = " AND ".join(_expression(concept) for concept in concepts)
+        pool = list(dict.fromkeys([pos for pos, _rank in base.search_ranked(every, WEIGHTS, size, kinds)] + pool))
     records = base.at(pool)
     if len(records) != len(pool):
         raise DamagedCache("the compiled fact base is damaged (search index)")
+    # The entities the query names are scored whatever bm25() thinks of them (North Korea's
+    # many names make a long headline), under keys of their own when not proposed.
+    if not kinds or "entity" in kinds:
+        proposed = {record.id for record in records.values()}
+        for entity_id in dict.fromkeys(entity for concept in concepts for entity in concept.entities):
+            entity = base.get(entity_id) if entity_id not in proposed else None
+            if entity is not None:
+                records[-1 - len(records)] = entity
     if not records:
         _check_unfound(base, concepts)
         return []
     scored = _scored(base, records, concepts)
     best = max(item.relevance for item in scored.values())
-    scores = {pos: max(0.1, round(100.0 * item.relevance / best, 1)) for pos, item in scored.items()}
+    # 100 is the best relevance's alone: one a little below it, rounded, shows as 99.9.
+    scores = {
+        pos: 100.0 if item.relevance == best else min(99.9, max(0.1, round(100.0 * item.relevance / best, 1)))
+        for pos, item in scored.items()
+    }
     order = sorted(
         records,
         key=lambda pos: (-scores[pos], -scored[pos].held, -scored[pos].in_head, scored[pos].head_size, records[pos].id),
