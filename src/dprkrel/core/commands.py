@@ -461,6 +461,11 @@ def _names(base: FactBase, records: Iterable[model.Record]) -> dict[str, str]:
     for record in records:
         for entity_id in model.mentioned_ids(record):
             names[entity_id] = queries.display_name(base, entity_id)
+        if isinstance(record, model.Listing):
+            mission = base.get(record.mission)
+            names[record.mission] = mission.name if isinstance(mission, model.Mission) else record.mission
+        if isinstance(record, model.Mission) and record.listed:
+            names[record.id] = record.name  # the mission each of its listings names
         if isinstance(record, model.Advisory):
             # The missions an advisory points to, named in its JSON beside their ids.
             for mission_id in filter(None, (record.registration_mission, *record.consular_help_missions)):

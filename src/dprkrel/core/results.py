@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from dprkrel.core.subjects import Match
 
     Json = dict[str, Any]
+    # Each source's id and the date it speaks as of (Result.source_dates).
+    SourceDates = tuple[tuple[str, PartialDate], ...]
 
 SCHEMA_VERSION = 1
 
@@ -125,7 +127,7 @@ class Result(Frozen):
         if self.command == "show" and self.items:
             # One result: the profile of the entity (or record), with every other item as a
             # related record.
-            results = [_profile_json(self, record_json(self.items[0], self.names))]
+            results = [_profile_json(self, record_json(self.items[0], self.names, self.source_dates))]
         elif self.command == "relations" and self.matched and self.items:
             # One result: the relation, with its missions, changes and latest events inside it.
             results = [_relation_json(self)]
@@ -183,13 +185,12 @@ def envelope(
 
 
 def _item_json(result: Result, item: Item) -> Json:
-    data = record_json(item, result.names)
+    data = record_json(item, result.names, result.source_dates)
     match result.command:
         case "embassy":
             assert item.status is not None
             data["status"] = item.status.status
             data["status_reason"] = item.status.reason
-            _date_listings(result, item, data)
         case "search":
             data["score"] = item.score
             # A record with a summary of its own keeps it; the others get their description.
@@ -205,16 +206,7 @@ def _item_json(result: Result, item: Item) -> Json:
         case "relations" if item.status is not None:
             data["status"] = item.status.status
             data["status_reason"] = item.status.reason
-            _date_listings(result, item, data)
     return data
-
-
-def _date_listings(result: Result, item: Item, data: Json) -> None:
-    """Each listing of a mission with the date it holds as of, its source's."""
-    mission = item.record
-    assert isinstance(mission, model.Mission)
-    for listing, shown in zip(mission.listed, data["listed"], strict=True):
-        shown["stated_as_of"] = date_json(result.source_date(listing.sources[0]))
 
 
 def standing_json(standing: Standing, names: Mapping[str, str]) -> Json:
@@ -317,7 +309,7 @@ REFERENCE_FIELDS = frozenset(
 )
 
 
-def _value_json(value: Any, names: Mapping[str, str]) -> Any:
+def _value_json(value: Any, names: Mapping[str, str], dates: SourceDates = ()) -> Any:
     if isinstance(value, PartialDate):
         return value.to_json()
     if isinstance(value, model.Citation):
@@ -327,10 +319,10 @@ def _value_json(value: Any, names: Mapping[str, str]) -> Any:
             return date_json(model.shown_date(value))
         if value and isinstance(value[0], model.Name):
             return {name.lang: name.text for name in value}
-        return [_value_json(item, names) for item in value]
+        return [_value_json(item, names, dates) for item in value]
     if isinstance(value, model.Record):
         # A record inside another (a mission's listing) reads as a record of its own.
-        return record_json(Item(value), names)
+        return record_json(Item(value, _stated(value, dates)), names, dates)
     if isinstance(value, Frozen):
         data = {name: _value_json(getattr(value, name), names) for name, _default in fields_of(type(value))}
         return _with_names(data, names)
@@ -353,7 +345,16 @@ def _with_names(data: Json, names: Mapping[str, str]) -> Json:
     return named
 
 
-def record_json(item: Item, names: Mapping[str, str] | None = None) -> Json:
+def _stated(record: model.Record, dates: SourceDates) -> PartialDate | None:
+    """The date a present-tense record inside another holds as of: its newest source's."""
+    if not record.present_tense:
+        return None
+    cited = {citation.source for citation in record.sources}
+    found = [date for source, date in dates if source in cited]
+    return max(found, key=PartialDate.sort_key) if found else None
+
+
+def record_json(item: Item, names: Mapping[str, str] | None = None, dates: SourceDates = ()) -> Json:
     """Every field of a record, with `id`, `kind`, `sources`, `conflicts` and `stated_as_of`.
 
     A date field holds its earliest claim; `<field>_claims` lists every claim with its source
@@ -370,7 +371,7 @@ def record_json(item: Item, names: Mapping[str, str] | None = None) -> Json:
         if name in record.CLAIM_FIELDS and not value:
             data[name] = None
         else:
-            data[name] = _value_json(value, names)
+            data[name] = _value_json(value, names, dates)
         if name in record.CLAIM_FIELDS:
             # The field holds the earliest claim; every claim, with its source, is beside it.
             data[f"{name}_claims"] = [claim_json(claim, record) for claim in value]

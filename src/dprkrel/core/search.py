@@ -126,7 +126,7 @@ _REFERENCES = frozenset(
     }
 )  # fmt: skip
 # Fields whose value is a category: their words go in the kind column.
-_CATEGORIES = frozenset({"category", "entity_kind", "mission_kind", "measure_kind", "change", "status"})
+_CATEGORIES = frozenset({"category", "entity_kind", "mission_kind", "measure_kind", "change", "stated_status"})
 # Fields every record has or that hold its main text: their names say nothing of its kind.
 _COMMON_FIELDS = frozenset(
     {"id", "sources", "inferred", "present_tense", "note", "origin", "name", "names", "summary", "title", "lang"}
