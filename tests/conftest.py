@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,16 @@ def _no_user_fact_files(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DPRKREL_DATA", raising=False)
 
 
-@pytest.fixture(autouse=True)
-def _private_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Compiled fact bases go to a directory of the test run's own, never the user's cache."""
-    monkeypatch.setenv("DPRKREL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Compiled fact bases go to a directory of the test run's own, never the user's cache.
+
+    Session-scoped, so that it is in place before the session's own fixtures (the shipped
+    base) compile anything: a function-scoped one would be set up after them.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DPRKREL_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+        yield
 
 
 @pytest.fixture(scope="session")
