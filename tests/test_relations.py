@@ -285,3 +285,18 @@ def test_a_listed_mission_shows_the_countries_the_table_says_it_covers() -> None
     shown = run("embassy", "stockholm", "-f", "markdown").stdout.splitlines()
     row = next(line for line in shown if line.startswith("| Embassy of North Korea in Stockholm"))
     assert "covers Norway, Finland, Denmark" in row and "(listed as of 16 Nov 2022)" in row
+
+
+def test_north_korea_itself_lists_its_relations() -> None:
+    # The party of every relation: its relations are the list, not the first of them.
+    mine = run_json("relations", "north korea")
+    assert mine["matched"][0]["id"] == "prk"
+    assert [item["id"] for item in mine["results"]] == [item["id"] for item in run_json("relations")["results"]]
+    assert "Country or organisation" in run("relations", "north korea").stdout
+
+
+def test_a_section_with_no_text_is_a_relation_with_nothing_stated() -> None:
+    [kenya] = run_json("relations", "kenya")["results"]
+    assert (kenya["status"], kenya["established"], kenya["missions"], kenya["changes"]) == ("not_stated", None, [], [])
+    assert kenya["sources"] == [{"source": OVERVIEW, "section": "Kenya"}]
+    assert "not stated" in run("relations", "kenya").stdout

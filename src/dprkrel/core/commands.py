@@ -158,6 +158,11 @@ def relations(
         raise UsageError(f"unknown sort '{sort}'; choose from {', '.join(RELATION_SORTS)}")
     matched, scope, warnings = _subject(base, "relations", country, as_of_date)
     found = queries.relations_of(base, None if scope is None else {matched[0].id})
+    # A country's relation is the one listed under it; a party of many (North Korea) lists them.
+    own = [relation for relation in found if matched and queries.counterpart(relation) == matched[0].id]
+    single = bool(own)
+    if single:
+        found = own[:1]
     rows: list[tuple[Standing, Item]] = []
     for relation, item in zip(found, _items(base, found), strict=True):
         standing = queries.relation_standing(base, relation, as_of_date)
@@ -165,14 +170,14 @@ def relations(
             continue
         if wanted_continents and standing.continent not in wanted_continents:
             continue
-        rows.append((standing, _with(item, standing=standing, part="relation")))
+        rows.append((standing, _with(item, standing=standing, part="relation" if single else "")))
     if order == "established":
         rows.sort(key=lambda row: _established_key(row[0]))
     else:
         rows.sort(key=lambda row: queries.display_name(base, row[0].counterpart).casefold())
     items = [item for _standing, item in rows]
     records: list[model.Record] = [item.record for item in items]
-    if matched and items:
+    if single and items:
         first = items[0].record
         assert isinstance(first, model.Relation)
         parts = _relation_parts(base, first, as_of_date)

@@ -42,8 +42,9 @@ class Item(Frozen):
     cited_by: int = 0  # for a source: how many records cite it
     involved: int = 0  # for a subject: how many records involve it
     standing: Standing | None = None  # a relation's status on the result's as-of date
-    # What the item is in the answer of `relations COUNTRY`: "relation", "mission",
-    # "change" (an event changing the relation) or "event" (one of the latest others).
+    # What the item is in the answer of `relations COUNTRY`: "relation" (the one asked about),
+    # "mission", "change" (an event changing it) or "event" (one of the latest others); ""
+    # for a row of a list.
     part: str = ""
 
 
@@ -128,7 +129,7 @@ class Result(Frozen):
             # One result: the profile of the entity (or record), with every other item as a
             # related record.
             results = [_profile_json(self, record_json(self.items[0], self.names, self.source_dates))]
-        elif self.command == "relations" and self.matched and self.items:
+        elif self.command == "relations" and self.items and self.items[0].part == "relation":
             # One result: the relation, with its missions, changes and latest events inside it.
             results = [_relation_json(self)]
         else:

@@ -381,7 +381,7 @@ def _established_cell(standing: Standing) -> str:
 
 
 def _relations(result: Result, with_sources: bool) -> TableView:
-    if result.matched and result.items:
+    if result.items and result.items[0].part == "relation":
         return _relation(result, with_sources)
     rows = []
     for item in result.items:
