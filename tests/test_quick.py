@@ -424,9 +424,9 @@ def unescaped(text: str) -> str:
 @pytest.mark.parametrize(
     ("shell", "line", "expected"),
     [
-        ("bash", "dprkrel embassy nor", ["North\\ Korea", "North\\ Korean\\ Red\\ Cross"]),
-        ("bash", "dprkrel timeline ma", ["Madrid"]),
-        ("fish", "dprkrel embassy nor", ["North Korea", "North Korean Red Cross"]),
+        ("bash", "dprkrel embassy new", ["New\\ Delhi", "New\\ Zealand"]),
+        ("bash", "dprkrel timeline madr", ["Madrid"]),
+        ("fish", "dprkrel embassy new", ["New Delhi", "New Zealand"]),
     ],
 )
 def test_completion_inserts_names_whole_and_in_their_own_case(shell: str, line: str, expected: list[str]) -> None:

@@ -229,14 +229,73 @@ def test_scores_are_rounded_to_one_decimal(base: FactBase) -> None:
             assert 0.0 <= match.score <= 100.0
 
 
-@pytest.mark.parametrize(("query", "nearest"), [("android", "madrid"), ("series", "swe"), ("pyong", "pyongyang")])
-def test_resemblances_below_the_threshold_are_rejected(base: FactBase, query: str, nearest: str) -> None:
-    accepted, _nearest = SubjectIndex.of(base).candidates(query)
-    assert accepted[0].id == nearest
-    assert 60.0 < accepted[0].score < THRESHOLD
+# Words and names that look like a name of the base without being a typo of it: "tajikistan"
+# scores 77.8 against Pakistan, "malawi" 76.9 against Malaysia ("Malasia").
+@pytest.mark.parametrize(
+    ("query", "nearest"), [("android", "madrid"), ("series", "swe"), ("tajikistan", "pak"), ("malawi", "mys")]
+)
+def test_resemblances_below_the_threshold_are_neither_answers_nor_suggestions(
+    base: FactBase, query: str, nearest: str
+) -> None:
+    accepted, near = SubjectIndex.of(base).candidates(query)
+    assert near[0].id == nearest
+    assert 60.0 < near[0].score < THRESHOLD
+    assert nearest not in {match.id for match in accepted}
     with pytest.raises(NoMatch) as caught:
         resolve(base, query)
-    assert caught.value.suggestions[0].id == nearest
+    assert caught.value.suggestions == ()
+
+
+# Real names outside the base that score as well as typos against names inside it: a score
+# says how alike two spellings are, not whether one is a slip for the other.
+@pytest.mark.parametrize(
+    ("query", "lookalike"),
+    [
+        ("zambia", "gmb"),  # 83.3 against "Gambia": z for g, no neighbouring key
+        ("liberia", "lby"),  # 83.3 against "Libia": two letters more
+        ("colombia", "colombo"),  # 80.0 against "Colombo"
+        ("lenin", "ben"),  # 80.0 against "Benin"
+        ("luanda", "rwa"),  # 83.3 against "Ruanda", as against "Uganda"
+        ("kim young-sam", "kim-yong-nam"),  # 85.7 against "Kim Yong-nam"
+        # The words "Republic of" that both share excuse no slip in the others.
+        ("republic of zambia", "nam"),  # 90.9 against "Republic of Namibia"
+        ("republic of iceland", "irl"),  # 94.1 against "Republic of Ireland"
+    ],
+)
+def test_lookalikes_of_names_are_not_taken_for_them(base: FactBase, query: str, lookalike: str) -> None:
+    _accepted, near = SubjectIndex.of(base).candidates(query)
+    assert {match.id: match.score for match in near}[lookalike] >= THRESHOLD
+    with pytest.raises(NoMatch) as caught:
+        resolve(base, query)
+    assert lookalike not in {match.id for match in caught.value.suggestions}
+
+
+@pytest.mark.parametrize(
+    ("query", "entity_id"),
+    [
+        ("spian", "esp"),  # two letters swapped
+        ("spaun", "esp"),  # a neighbouring key
+        ("madred", "madrid"),  # a vowel for another
+        ("sweeden", "swe"),  # a letter doubled
+        ("pyongyan", "pyongyang"),  # a letter left out
+        ("madriid", "madrid"),
+        ("democratic peoples republc of korae", "prk"),  # a slip in each of two words
+        ("corea del nortw", "prk"),
+    ],
+)
+def test_slips_of_the_fingers_are_typos(base: FactBase, query: str, entity_id: str) -> None:
+    best = resolve(base, query).best
+    assert best.id == entity_id
+    assert THRESHOLD <= best.score < 100.0
+
+
+@pytest.mark.parametrize("query", ["spxin", "madrip", "swedez", "madirdo"])
+def test_a_letter_no_slip_explains_is_no_typo(base: FactBase, query: str) -> None:
+    # x for a, p for d, z for n: keys far apart; and "madirdo" is two swapped letters and an
+    # extra one no key beside it explains, too many slips for a six-letter name.
+    with pytest.raises(NoMatch) as caught:
+        resolve(base, query)
+    assert caught.value.suggestions == ()
 
 
 def test_an_alternative_within_the_margin_is_reported() -> None:
@@ -262,15 +321,25 @@ def test_of_two_names_scoring_alike_the_earlier_is_shown() -> None:
 def test_two_letter_codes_match_but_two_letters_do_not_match_fuzzily(base: FactBase) -> None:
     assert resolve(base, "es").best.id == "esp"
     with pytest.raises(NoMatch) as caught:
+        resolve(base, "ul")
+    # Not an answer, but the obvious suggestion: the one subject with a name that begins so.
+    assert [match.id for match in caught.value.suggestions] == ["ulaanbaatar"]
+
+
+def test_a_beginning_many_names_share_suggests_none_of_them(base: FactBase) -> None:
+    # Madrid, Madagascar, Malaysia, Malta, Manila, Maputo...: naming three would be a guess.
+    assert len(complete(base, "ma", limit=50)) > 10
+    with pytest.raises(NoMatch) as caught:
         resolve(base, "ma")
-    # Not an answer, but the obvious suggestion.
-    assert caught.value.suggestions[0].id == "madrid"
+    assert caught.value.suggestions == ()
 
 
 def test_three_letter_prefix_is_not_an_answer(base: FactBase) -> None:
+    # Not Madeleine Albright's, though she is the one person with a name that begins so.
     with pytest.raises(NoMatch) as caught:
         resolve(base, "mad")
-    assert caught.value.suggestions[0].id == "madrid"
+    # Every subject with a name that begins so, the one more of the base involves first.
+    assert [match.id for match in caught.value.suggestions] == ["madrid", "mdg", "madeleine-albright"]
 
 
 def test_three_letters_match_only_exactly(base: FactBase) -> None:
@@ -316,7 +385,7 @@ def test_clear_non_matches_raise_no_match(base: FactBase, query: str) -> None:
 
 
 def test_no_match_message_names_the_three_nearest() -> None:
-    small = tiny(("esp", "Spain", ()), ("jpn", "Japan", ()), ("madrid", "Madrid", ()), ("seoul", "Seoul", ()))
+    small = tiny(("esp", "Spain", ()), ("jpn", "Japan", ()), ("madrid", "Madrid", ()), ("seoul", "Seoul", ("Seúl",)))
     with pytest.raises(NoMatch) as caught:
         resolve(small, "atlantis")
     # Nothing is close to "atlantis" (57 at best): no nonsense suggestions.
@@ -325,9 +394,18 @@ def test_no_match_message_names_the_three_nearest() -> None:
         == "'atlantis' is not in the fact base (4 subjects: 4 countries; 'dprkrel subjects' lists them)."
     )
     assert caught.value.suggestions == ()
+    # Too short to match, but one letter short of a name ("Seúl"), and the beginning of another.
     with pytest.raises(NoMatch) as caught:
-        resolve(small, "madirdo")
-    assert str(caught.value).endswith(" Did you mean: Madrid?")
+        resolve(small, "sul")
+    assert str(caught.value).endswith(" Did you mean: Seoul?")
+    assert [match.id for match in caught.value.suggestions] == ["seoul"]
+    with pytest.raises(NoMatch) as caught:
+        resolve(small, "ja")
+    assert [match.id for match in caught.value.suggestions] == ["jpn"]
+    # A typo of a longer name's word scores too little to be an answer: the one suggestion.
+    small = tiny(("esp", "Spain", ()), ("madrid", "Villa de Madrid", ()), ("jpn", "Japan", ("Nippon",)))
+    with pytest.raises(NoMatch) as caught:
+        resolve(small, "madird")
     assert [match.id for match in caught.value.suggestions] == ["madrid"]
     scores = [match.score for match in caught.value.suggestions]
     assert scores == sorted(scores, reverse=True)
@@ -375,7 +453,7 @@ def test_very_long_queries_get_a_short_answer(base: FactBase, query: str) -> Non
 
 @pytest.mark.parametrize(
     ("query", "entity_id"),
-    [("kim", "kim-hyok-chol"), ("Cao", "cao-de-benos"), ("kim hy", "kim-hyok-chol"), ("dastis", "alfonso-dastis")],
+    [("Sin", "sin-son-ho"), ("Cao", "cao-de-benos"), ("kim hy", "kim-hyok-chol"), ("dastis", "alfonso-dastis")],
 )
 def test_a_word_or_the_beginning_of_a_persons_name_finds_that_person(
     base: FactBase, query: str, entity_id: str
@@ -389,18 +467,59 @@ def test_a_word_two_people_share_finds_neither() -> None:
     records = tuple(
         model.Entity(id=id_, entity_kind="person", name=name) for id_, name in (("a", "Kim Il"), ("b", "Kim Yo"))
     )
-    with pytest.raises(NoMatch):
+    with pytest.raises(NoMatch) as caught:
         resolve(in_memory(records), "kim")
+    assert caught.value.shared_by == 2
+    assert [match.id for match in caught.value.suggestions] == ["a", "b"]
 
 
-# Names the base does not hold: countries, cities, people and bodies people ask about. None
-# of them gets a suggestion; see SUGGESTION_SCORE.
+def test_kim_is_a_word_of_many_peoples_names_and_finds_none_of_them(base: FactBase) -> None:
+    people = [
+        entity
+        for entity in base.of_type(model.Entity)
+        if entity.entity_kind == "person"
+        and any(
+            "kim" in words_of(text) for text in (entity.name, *(name.text for name in entity.names), *entity.aliases)
+        )
+    ]
+    assert len(people) > 3
+    with pytest.raises(NoMatch) as caught:
+        resolve(base, "kim")
+    error = caught.value
+    assert error.shared_by == len(people)
+    # The best known of them, by how many records involve each.
+    counts = {id_: records for id_, _name, _kind, records in SubjectIndex.of(base).listing()}
+    ranked = sorted(people, key=lambda entity: (-counts[entity.id], entity.id))
+    assert [match.id for match in error.suggestions] == [entity.id for entity in ranked[:3]]
+    assert str(error) == (
+        f"'kim' could be any of {len(people)} people in the fact base ('dprkrel subjects --kind person' lists them)."
+        f" Did you mean: {', '.join(entity.name for entity in ranked[:3])}?"
+    )
+    # More of the name finds one of them.
+    assert resolve(base, "kim il sung").best.id == "kim-il-sung"
+    assert resolve(base, "kim hyok").best.id == "kim-hyok-chol"
+
+
+# Names the base does not hold (`dprkrel subjects` lists what it does): countries, cities,
+# people and bodies people ask about. None of them gets a suggestion; see SUGGESTION_SCORE.
 OUTSIDE = [
-    "china", "russia", "united states", "germany", "cuba", "iran", "syria", "vietnam", "mongolia", "india",
-    "brazil", "egypt", "laos", "poland", "italy", "united kingdom", "canada", "australia", "mexico", "botswana",
-    "algeria", "beijing", "moscow", "tokyo", "stockholm", "berlin", "kim jong un", "kim il sung", "putin",
-    "unicef", "nato", "asean", "african union", "atlantis", "pizza", "hello", "weather", "football",
+    "argentina", "chile", "colombia", "bolivia", "zambia", "liberia", "kazakhstan", "saudi arabia", "qatar", "oman",
+    "yemen", "lebanon", "kuwait", "georgia", "ukraine", "morocco", "tunisia", "malawi", "tajikistan", "nicaragua",
+    "tokyo", "cairo", "tunis", "nairobi", "lagos", "kabul", "tehran", "baghdad", "shanghai", "busan", "new york",
+    "biden", "putin", "obama", "xi jinping", "mao zedong", "park geun-hye", "shinzo abe", "lenin", "stalin",
+    "merkel", "mandela", "kim young-sam", "kim jong-chul", "dennis rodman",
+    "nato", "african union", "world bank", "interpol", "amnesty international", "greenpeace", "opec", "warsaw pact",
+    "samsung", "reuters", "air koryo",
+    "atlantis", "pizza", "hello", "weather",
 ]  # fmt: skip
+# Names outside the base that still find something inside it by their spelling alone: to
+# tell them apart would need a list of the world's names that the base does not hold.
+OUTSIDE_BUT_ALIKE = [
+    pytest.param("jordan", marks=pytest.mark.xfail(strict=True, reason="a word of Michael Jordan's name")),
+    pytest.param("niger", marks=pytest.mark.xfail(strict=True, reason="the beginning of Nigeria")),
+    pytest.param("panama", marks=pytest.mark.xfail(strict=True, reason="two letters short of 'Panorama'")),
+    pytest.param("ankara", marks=pytest.mark.xfail(strict=True, reason="a letter short of 'Sankara'")),
+]
 
 
 @pytest.mark.parametrize("query", OUTSIDE)
@@ -412,7 +531,17 @@ def test_a_subject_outside_the_base_gets_no_nonsense_suggestions(base: FactBase,
     assert "'dprkrel subjects' lists them" in str(caught.value)
 
 
-@pytest.mark.parametrize(("query", "entity_id"), [("dastsi", "alfonso-dastis"), ("ma", "madrid"), ("mad", "madrid")])
+@pytest.mark.parametrize("query", OUTSIDE_BUT_ALIKE)
+def test_what_spelling_alone_cannot_tell_from_a_name_of_the_base(base: FactBase, query: str) -> None:
+    # Kept in view, so that a change that tells them apart, or finds more of them, is seen.
+    with pytest.raises(NoMatch) as caught:
+        resolve(base, query)
+    assert caught.value.suggestions == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "entity_id"), [("dastsi", "alfonso-dastis"), ("ul", "ulaanbaatar"), ("mad", "madrid"), ("sul", "seoul")]
+)
 def test_a_near_miss_still_gets_its_suggestion(base: FactBase, query: str, entity_id: str) -> None:
     with pytest.raises(NoMatch) as caught:
         resolve(base, query)
@@ -425,19 +554,42 @@ def test_a_near_miss_still_gets_its_suggestion(base: FactBase, query: str, entit
 def test_korea_is_ambiguous(base: FactBase) -> None:
     resolution = resolve(base, "korea")
     found = [resolution.best.id, *(match.id for match in resolution.alternatives)]
-    assert set(found) == {"kor", "prk"}
-    # An equal score: the one more of the base involves wins, North Korea in a base about it.
+    # The two Koreas, and the Korea of before the division ("Korea (Joseon)", "Joseon Korea").
+    assert set(found) == {"kor", "prk", "joseon"}
+    # An equal score: the one more of the base involves wins, North Korea in a base about it,
+    # and South Korea is the first alternative.
     assert resolution.best.id == "prk"
+    assert resolution.alternatives[0].id == "kor"
     assert resolution.alternatives[0].score == resolution.best.score
-    # "Korean Friendship Association" only shares part of a word: not an alternative.
-    assert "korean-friendship-association" not in found
+    # "Korean Friendship Association" only shares part of a word; bodies named after Korea
+    # carry the word among more ("Workers' Party of Korea", "United States Forces Korea",
+    # "Liberty in North Korea"): not alternatives.
+    for named_after in (
+        "korean-friendship-association",
+        "korean-workers-party",
+        "united-states-forces-korea",
+        "liberty-in-north-korea",
+        "korea-ghana-friendship-association",
+    ):
+        assert named_after not in found
+    # Little words written in lower case do not count: "Corea del Norte" is two words.
+    corea = resolve(base, "corea")
+    assert (corea.best, corea.alternatives) == (resolution.best, resolution.alternatives)
+    assert corea.matched_texts == ("Corea del Norte", "Corea del Sur", "Corea (Joseon)")
 
 
 def test_alternatives_are_distinct_plausible_and_ordered(base: FactBase) -> None:
     resolution = resolve(base, "red cross")
     ids = [resolution.best.id, *(match.id for match in resolution.alternatives)]
-    # Equal scores: ordered by how many records involve each, then by id.
-    assert set(ids) == {"international-red-cross", "prk-red-cross", "spanish-red-cross"}
+    # Equal scores: ordered by how many records involve each, then by id. Every Red Cross
+    # body of the base: "Red Cross" is at least half the words of each of these names.
+    assert set(ids) == {
+        "international-red-cross",
+        "prk-red-cross",
+        "spanish-red-cross",
+        "korean-red-cross",
+        "ifrc",  # "International Federation of the Red Cross"
+    }
     assert len(set(ids)) == len(ids)
     for match in resolution.alternatives:
         assert match.score >= THRESHOLD
@@ -491,9 +643,13 @@ def test_resolution_is_a_plain_value(base: FactBase) -> None:
 def test_complete_offers_names_starting_with_the_prefix(base: FactBase) -> None:
     assert "Madrid" in complete(base, "ma")
     assert complete(base, "ma") == complete(base, "MA")
-    assert complete(base, "es")[:3] == ["ES", "ESP", "España"]
+    assert {"ES", "ESP", "España"} <= set(complete(base, "es"))
+    assert complete(base, "esp") == ["ESP", "España"]
     assert complete(base, "espa") == ["España"]
-    assert complete(base, "north k") == ["North Korea", "North Korean Red Cross"]
+    assert complete(base, "new") == ["New Delhi", "New Zealand"]
+    north = complete(base, "north k")
+    assert {"North Korea", "North Korean Red Cross"} <= set(north)
+    assert all(text.startswith("North Korea") for text in north)
     assert "조선" in complete(base, "조")
     assert complete(base, "zzzz") == []
 

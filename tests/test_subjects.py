@@ -56,9 +56,27 @@ def test_korea_names_south_korea_as_the_alternative() -> None:
     assert "'korea' matched North Korea (prk); it could also mean: South Korea (kor)" in result.stderr
 
 
-@pytest.mark.parametrize(("query", "entity_id"), [("kim", "kim-hyok-chol"), ("cao", "cao-de-benos")])
+@pytest.mark.parametrize(
+    ("query", "entity_id"), [("sin", "sin-son-ho"), ("cao", "cao-de-benos"), ("dastis", "alfonso-dastis")]
+)
 def test_one_word_of_a_persons_name_finds_the_person(query: str, entity_id: str) -> None:
     assert run_json("show", query)["matched"][0]["id"] == entity_id
+
+
+def test_a_word_many_peoples_names_share_names_the_best_known_of_them() -> None:
+    result = run("show", "kim", "--json")
+    assert result.exit_code == 1
+    payload = json.loads(result.stdout)
+    assert payload["matched"] == []
+    assert [item["id"] for item in payload["suggestions"]] == ["kim-il-sung", "kim-jong-un", "kim-yong-nam"]
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("dprkrel: 'kim' could be any of ")
+    assert line.endswith(
+        " people in the fact base ('dprkrel subjects --kind person' lists them). "
+        "Did you mean: Kim Il-sung, Kim Jong-un, Kim Yong-nam?"
+    )
+    # More of the name finds one of them.
+    assert run_json("show", "kim", "jong", "un")["matched"][0]["id"] == "kim-jong-un"
 
 
 def test_every_record_id_works_as_a_subject_for_show(shipped_records: list[model.Record]) -> None:
