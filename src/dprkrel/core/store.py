@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     T = TypeVar("T")
 
 # Bump when the tables or their encoding change: an older cache is then rebuilt.
-FORMAT = 20
+FORMAT = 21
 
 # The search index: an FTS5 table of one row per record (rowid = its position), its columns
 # as search.py fills them. Contentless: the records table holds the text, and a search

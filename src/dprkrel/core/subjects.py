@@ -170,13 +170,14 @@ def _substitution(typed: str, meant: str) -> int:
 
 
 def _insertion(typed: str, at: int) -> int:
-    """What the extra letter typed[at] costs: one slip when it doubles a letter beside it or
-    is a key next to one ("sweeden", "madrird"), two otherwise."""
+    """What the extra letter typed[at] costs: one slip when it doubles a letter beside it,
+    is a key next to one ("sweeden", "madrird"), or is a vowel beside a vowel, as names are
+    romanised ("Cheongjin", "Kim Jong Eun"); two otherwise."""
     char = typed[at]
     if char not in _AT:
         return 1
     for beside in typed[max(at - 1, 0) : at] + typed[at + 1 : at + 2]:
-        if beside == char or char in _NEIGHBOURS.get(beside, ()):
+        if beside == char or char in _NEIGHBOURS.get(beside, ()) or (char in _VOWELS and beside in _VOWELS):
             return 1
     return 2
 
