@@ -278,6 +278,8 @@ def test_lookalikes_of_names_are_not_taken_for_them(base: FactBase, query: str, 
         ("madred", "madrid"),  # a vowel for another
         ("sweeden", "swe"),  # a letter doubled
         ("pyongyan", "pyongyang"),  # a letter left out
+        ("kim jong eun", "kim-jong-un"),  # a vowel beside a vowel, as names are romanised
+        ("cheongjin", "chongjin"),
         ("madriid", "madrid"),
         ("democratic peoples republc of korae", "prk"),  # a slip in each of two words
         ("corea del nortw", "prk"),
