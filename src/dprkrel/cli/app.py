@@ -80,7 +80,7 @@ app = typer.Typer(
     help="An offline, source-cited reference on North Korea's foreign relations.",
     no_args_is_help=True,
     epilog="Examples: dprkrel timeline spain · dprkrel embassy madrid --as-of 2015 · "
-    'dprkrel search "ambassador expelled" · dprkrel show kim · dprkrel subjects --kind country · '
+    'dprkrel relations botswana · dprkrel search "ambassador expelled" · dprkrel show dastis · '
     "dprkrel timeline spain --csv > spain.csv. "
     "Exit codes: 0 found (or valid), 1 nothing found, 2 usage error or bad data, "
     "70 an internal error (a bug), 130 interrupted (Ctrl-C).",
