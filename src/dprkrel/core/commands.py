@@ -178,9 +178,9 @@ def relations(
     items = [item for _standing, item in rows]
     records: list[model.Record] = [item.record for item in items]
     if single and items:
-        first = items[0].record
-        assert isinstance(first, model.Relation)
-        parts = _relation_parts(base, first, as_of_date)
+        first, known = items[0].record, items[0].standing
+        assert isinstance(first, model.Relation) and known is not None
+        parts = _relation_parts(base, first, known, as_of_date)
         items += parts
         records += [item.record for item in parts]
     for item in items:
@@ -200,7 +200,7 @@ def relations(
     return _result(base, asked, records, tuple(items), warnings, nothing, title)
 
 
-def _relation_parts(base: FactBase, relation: model.Relation, as_of: PartialDate) -> list[Item]:
+def _relation_parts(base: FactBase, relation: model.Relation, standing: Standing, as_of: PartialDate) -> list[Item]:
     """What `relations COUNTRY` shows below the relation: the missions each way with their
     status, the changes by the as-of date, then the latest other events."""
     from dprkrel.core import queries
@@ -210,7 +210,7 @@ def _relation_parts(base: FactBase, relation: model.Relation, as_of: PartialDate
     for mission, item in zip(missions, _items(base, missions), strict=True):
         status = queries.mission_status(mission, as_of, queries.known_open_from(base, mission))
         parts.append(_with(item, status=status, part="mission"))
-    changes = [event for event in queries.relation_changes(base, relation) if _by(event, as_of)]
+    changes = [base.by_id[event_id] for event_id in standing.changes]
     parts += [_with(item, part="change") for item in _items(base, changes)]
     scope = queries.subject_scope(base, queries.counterpart(relation))
     shown = {event.id for event in changes}
@@ -218,10 +218,6 @@ def _relation_parts(base: FactBase, relation: model.Relation, as_of: PartialDate
     latest = others[-LATEST_EVENTS:]
     parts += [_with(item, part="event") for item in _items(base, latest)]
     return parts
-
-
-def _by(event: model.Event, as_of: PartialDate) -> bool:
-    return any(claim.value.first_day <= as_of.last_day for claim in event.date)
 
 
 def _established_key(standing: Standing) -> tuple[int, object, str]:

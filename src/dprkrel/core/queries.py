@@ -261,7 +261,7 @@ class Standing(Frozen):
     established: tuple[model.DateClaim, ...] = ()
     established_undated: bool = False
     established_inferred: bool = False  # the sources imply the establishment without stating it
-    changes: tuple[str, ...] = ()  # ids of the events that changed it by the as-of date
+    changes: tuple[str, ...] = ()  # ids of the events that may have changed it by the as-of date, oldest first
 
 
 def counterpart(relation: model.Relation) -> str:
@@ -291,7 +291,9 @@ def relation_standing(base: FactBase, relation: model.Relation, as_of: PartialDa
     )
     before = [event for event in changes if all(claim.value.last_day < as_of.first_day for claim in event.date)]
     pending = [event for event in changes if event not in before and _may_fall_by(event, as_of)]
-    ids = tuple(event.id for event in before)
+    # What may have happened by the end of the as-of period, oldest first: those surely
+    # before it, and those that may fall within it.
+    ids = tuple(event.id for event in changes if _may_fall_by(event, as_of))
     stated = stated_as_of(base, relation) if relation.stated_status else None
     other = base.get(counterpart(relation))
     continent = other.continent if isinstance(other, model.Entity) else None
@@ -309,7 +311,7 @@ def relation_standing(base: FactBase, relation: model.Relation, as_of: PartialDa
         when = (
             "the sources disagree on when it changed" if pending[0].conflicts else f"it changed during {as_of.human()}"
         )
-        return replace(standing, status="unknown", reason=when, changes=ids + tuple(e.id for e in pending))
+        return replace(standing, status="unknown", reason=when)
     last = before[-1] if before else None
     if stated is not None and relation.stated_status and stated.first_day <= as_of.last_day:
         # A statement newer than the last change says where the relation stood at its date.
