@@ -188,8 +188,8 @@ def envelope(
 def _item_json(result: Result, item: Item) -> Json:
     data = record_json(item, result.names, result.source_dates)
     match result.command:
-        case "embassy":
-            assert item.status is not None
+        case "embassy" | "relations" if item.status is not None:
+            # A mission, listed by `embassy` or among a relation's: its status on the as-of date.
             data["status"] = item.status.status
             data["status_reason"] = item.status.reason
         case "search":
@@ -204,9 +204,6 @@ def _item_json(result: Result, item: Item) -> Json:
             data["records"] = item.involved
         case "relations" if item.standing is not None:
             data.update(standing_json(item.standing, result.names))
-        case "relations" if item.status is not None:
-            data["status"] = item.status.status
-            data["status_reason"] = item.status.reason
     return data
 
 
